@@ -1,0 +1,142 @@
+"""Cue lexicons (data files per language) and the phrase index used to find cues and names in tokens."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from claims.resources import load_toml
+from claims.text.normalize import normalize
+
+LANGUAGES = ("ar", "en")
+
+
+@dataclass(frozen=True)
+class Tok:
+    """A token as the attribution rules see it: original offsets, folded text, clitic-stripped forms."""
+
+    i: int
+    text: str
+    norm: str
+    forms: tuple[str, ...]
+    start: int
+    end: int
+    quoted: bool = False
+
+    @property
+    def is_punct(self) -> bool:
+        return not any(ch.isalnum() for ch in self.text)
+
+
+def token_forms(norm: str, language: str) -> tuple[str, ...]:
+    """The token itself and, in Arabic, the word under its clitics: وقال → قال, لوكالة → وكالة, للوكالة → الوكالة."""
+    if language != "ar" or len(norm) < 3:
+        return (norm,)
+    out = [norm]
+    bases = [norm]
+    if norm[0] in "وف":
+        bases.append(norm[1:])
+    for base in bases:
+        if len(base) > 2 and base[0] in "بلك":
+            if base.startswith("لل"):
+                out.append("ال" + base[2:])
+            out.append(base[1:])
+    out.extend(bases[1:])
+    return tuple(dict.fromkeys(out))
+
+
+@dataclass
+class PhraseIndex:
+    """Multi-word phrases keyed by their first token; the longest match at a position wins."""
+
+    by_first: dict[str, list[tuple[tuple[str, ...], object]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add(self, tokens: Sequence[str], payload: object) -> None:
+        if tokens:
+            self.by_first[tokens[0]].append((tuple(tokens), payload))
+
+    def finish(self) -> PhraseIndex:
+        for entries in self.by_first.values():
+            entries.sort(key=lambda e: len(e[0]), reverse=True)
+        self.by_first = dict(self.by_first)
+        return self
+
+    def match_at(
+        self, toks: Sequence[Tok], i: int, *, strip_clitics: bool = True
+    ) -> list[tuple[int, object]]:
+        """All (length, payload) of phrases starting at token ``i``, longest first.
+
+        Clitics are stripped from the first token only: they attach to the front of a phrase.
+        """
+        found: list[tuple[int, object]] = []
+        forms = toks[i].forms if strip_clitics else (toks[i].norm,)
+        for form in forms:
+            for tokens, payload in self.by_first.get(form, ()):
+                n = len(tokens)
+                if i + n <= len(toks) and all(toks[i + k].norm == tokens[k] for k in range(1, n)):
+                    found.append((n, payload))
+        found.sort(key=lambda f: f[0], reverse=True)
+        return found
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    cues: PhraseIndex  # payload: frozenset of categories, e.g. {"verb", "verb:f", "impersonal"}
+    anonymous: PhraseIndex  # payload: "anonymous"
+    descriptions: PhraseIndex  # payload: target kind (agency, state-media, speaker, ...)
+    feminine_heads: frozenset[str]
+    np_stop: frozenset[str]
+
+
+CATEGORY_SECTIONS = {
+    ("verbs", "masc"): "verb:m",
+    ("verbs", "fem"): "verb:f",
+    ("verbs", "plural"): "verb:p",
+    ("verbs", "denial"): "denial",
+    ("participles", "masc"): "participle:m",
+    ("participles", "fem"): "participle:f",
+    ("prepositional", "cues"): "prep",
+    ("prepositional", "citing"): "citing",
+    ("impersonal", "cues"): "impersonal",
+    ("relay", "cues"): "relay",
+    ("complementizers", "forms"): "comp",
+    ("hedges", "forms"): "hedge",
+    ("connectors", "forms"): "connector",
+    ("heads", "forms"): "head",
+}
+
+
+def tokenize_phrase(phrase: str, language: str) -> tuple[str, ...]:
+    from claims.text.segment import pipeline
+
+    return tuple(normalize(t.text) for t in pipeline(language).tokenizer(phrase) if not t.is_space)
+
+
+@cache
+def load_lexicon(language: str) -> Lexicon:
+    data = load_toml(f"lexicons/{language}.toml")
+    categories: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for (section, key), category in CATEGORY_SECTIONS.items():
+        for phrase in data.get(section, {}).get(key, []):
+            categories[tokenize_phrase(phrase, language)].add(category)
+    cues = PhraseIndex()
+    for tokens, cats in categories.items():
+        cues.add(tokens, frozenset(cats))
+    anonymous = PhraseIndex()
+    for phrase in data.get("anonymous", {}).get("forms", []):
+        anonymous.add(tokenize_phrase(phrase, language), "anonymous")
+    descriptions = PhraseIndex()
+    for phrase, target in data.get("descriptions", {}).items():
+        descriptions.add(tokenize_phrase(phrase, language), target)
+    feminine = frozenset(normalize(w) for w in data.get("gender", {}).get("feminine", []))
+    np_stop = frozenset(normalize(w) for w in data.get("np_stop", {}).get("forms", []))
+    return Lexicon(language, cues.finish(), anonymous.finish(), descriptions.finish(), feminine, np_stop)
+
+
+def all_lexicons() -> Iterable[Lexicon]:
+    return (load_lexicon(lang) for lang in LANGUAGES)

@@ -1,0 +1,140 @@
+"""Finding names of sources and cue words in a sentence's tokens.
+
+Aliases from the registry, unnamed-source nouns (محللون, officials) and descriptions that point back
+(الوكالة الرسمية, the agency) are matched on folded, clitic-stripped tokens; the longest match wins.
+Near-miss spellings of multi-word names (كيم جونج أون / كيم جونغ أون) are caught with rapidfuzz under a
+conservative cut-off.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from claims.attribution.lexicon import Lexicon, PhraseIndex, Tok, tokenize_phrase
+from claims.attribution.registry import Registry
+
+FUZZY_CUTOFF_MULTI = 88.0
+FUZZY_CUTOFF_SINGLE = 92.0
+FUZZY_MIN_CHARS = 6
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # token index
+    end: int  # exclusive
+    kind: str  # source | anonymous | description
+    value: str  # source id | "anonymous" | description target
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    categories: frozenset[str]
+
+    def has(self, prefix: str) -> bool:
+        return any(c == prefix or c.startswith(prefix + ":") for c in self.categories)
+
+    @property
+    def gender(self) -> str:
+        for c in self.categories:
+            if c.startswith(("verb:", "participle:")):
+                return c.split(":")[1]
+        return ""
+
+
+class MentionFinder:
+    """Finds source mentions in token lists of one language."""
+
+    def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.index = PhraseIndex()
+        fuzzy: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+        for name, source in registry.aliases(lexicon.language):
+            tokens = tokenize_phrase(name, lexicon.language)
+            if not tokens:
+                continue
+            # Short acronyms match only in capitals: "AP", not "ap"; "US" never as "us".
+            acronym = name if name.isupper() and len(name) <= 5 else None
+            self.index.add(tokens, (source.id, acronym))
+            joined = " ".join(tokens)
+            if len(tokens) > 1 or len(joined) >= FUZZY_MIN_CHARS:
+                fuzzy[(len(tokens), joined[0])][joined] = source.id
+        self.index.finish()
+        self._fuzzy = {key: (list(d), list(d.values())) for key, d in fuzzy.items()}
+        self._lengths = sorted({n for n, _ in self._fuzzy}, reverse=True)
+
+    def find(self, toks: Sequence[Tok]) -> list[Mention]:
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(toks):
+            mention = self._at(toks, i)
+            if mention:
+                mentions.append(mention)
+                i = mention.end
+            else:
+                i += 1
+        return mentions
+
+    def _at(self, toks: Sequence[Tok], i: int) -> Mention | None:
+        best: Mention | None = None
+        for n, payload in self.index.match_at(toks, i):
+            source_id, acronym = payload  # type: ignore[misc]
+            if acronym and toks[i].text.strip("'’") != acronym:
+                continue
+            best = Mention(i, i + n, "source", source_id)
+            break
+        for index, kind in (
+            (self.lexicon.descriptions, "description"),
+            (self.lexicon.anonymous, "anonymous"),
+        ):
+            for n, payload in index.match_at(toks, i):
+                if best is None or n > best.end - best.start:
+                    best = Mention(i, i + n, kind, str(payload))
+                break
+        if best is None and not toks[i].is_punct:
+            best = self._fuzzy_at(toks, i)
+        return best
+
+    def _fuzzy_at(self, toks: Sequence[Tok], i: int) -> Mention | None:
+        tok = toks[i]
+        if self.lexicon.language == "en" and not tok.text[:1].isupper():
+            return None
+        for n in self._lengths:
+            if i + n > len(toks) or any(t.is_punct and t.text != "-" for t in toks[i + 1 : i + n]):
+                continue
+            for form in tok.forms:
+                choices = self._fuzzy.get((n, form[:1]))
+                if not choices:
+                    continue
+                window = " ".join([form, *(t.norm for t in toks[i + 1 : i + n])])
+                if n == 1 and len(window) < FUZZY_MIN_CHARS:
+                    continue
+                cutoff = FUZZY_CUTOFF_MULTI if n > 1 else FUZZY_CUTOFF_SINGLE
+                hit = process.extractOne(window, choices[0], scorer=fuzz.ratio, score_cutoff=cutoff)
+                if hit:
+                    return Mention(i, i + n, "source", choices[1][hit[2]], fuzzy=True)
+        return None
+
+
+def find_cues(toks: Sequence[Tok], lexicon: Lexicon) -> list[Cue]:
+    """Cue words and phrases outside quotations, longest first at each position."""
+    cues: list[Cue] = []
+    i = 0
+    while i < len(toks):
+        if toks[i].quoted:
+            i += 1
+            continue
+        found = lexicon.cues.match_at(toks, i)
+        if found:
+            n, cats = found[0]
+            cues.append(Cue(i, i + n, cats))  # type: ignore[arg-type]
+            i += n
+        else:
+            i += 1
+    return cues

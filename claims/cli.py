@@ -1,0 +1,250 @@
+"""The `claims` command line: parse options, call the API, pick a renderer. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claims import __version__
+from claims.errors import EXIT_FAIL_ON, ClaimsError, InputError, UsageError
+from claims.text.read import DEFAULT_MAX_BYTES
+
+app = typer.Typer(
+    name="claims",
+    help="Check the claims of a news article: who said each one, through whom, and whether others agree.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+eval_app = typer.Typer(help="Measure the checker on annotated data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+class Format(StrEnum):
+    rich = "rich"
+    json = "json"
+    jsonl = "jsonl"
+
+
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sources", envvar="CLAIMS_SOURCES", help="Extra sources file (TOML, same shape as the registry)."
+    ),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"claims: {message}\n")
+
+
+def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Run a command body: library errors become one line on stderr and their exit code."""
+    try:
+        return fn(*args, **kwargs)
+    except ClaimsError as exc:
+        if debug:
+            raise
+        _err(exc.message)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # a bug: still one line, unless --debug
+        if debug:
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        raise typer.Exit(1) from None
+
+
+def _registry(sources: Path | None):  # type: ignore[no-untyped-def]
+    from claims.attribution.registry import Registry
+
+    return Registry.load(sources)
+
+
+@app.command()
+def check(
+    files: Annotated[list[str], typer.Argument(help="Article files (.txt, .md, .html); '-' reads stdin.")],
+    format: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="Output format (default: rich on a terminal, json otherwise)."),
+    ] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colours (also: NO_COLOR set).")] = False,
+    width: Annotated[int | None, typer.Option("--width", help="Terminal width for the rich view.")] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option("--fail-on", help="Exit 1 when a claim is any of: disputed,single-source,unattributed."),
+    ] = "",
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
+    ] = DEFAULT_MAX_BYTES,
+    sources: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Find the claims of articles, their sources and verdicts.
+
+    Example: claims check data/examples/ar-russia-dprk-treaty.txt
+    """
+    conditions = {c.strip() for c in fail_on.split(",") if c.strip()}
+    unknown = conditions - {"disputed", "single-source", "unattributed"}
+    if unknown:
+        _err(
+            f"--fail-on: unknown condition {', '.join(sorted(unknown))}; use disputed, single-source, unattributed"
+        )
+        raise typer.Exit(2)
+    fmt = format or (Format.rich if sys.stdout.isatty() else Format.json)
+    reports = _run(debug, _check_all, files, sources, max_bytes)
+    registry = _registry(sources)
+    _run(debug, _print_reports, reports, registry, fmt, no_color, width)
+    if conditions and any(_fails(r, conditions) for r in reports):
+        raise typer.Exit(EXIT_FAIL_ON)
+
+
+def _check_all(files: list[str], sources: Path | None, max_bytes: int):  # type: ignore[no-untyped-def]
+    from claims.checker import check_text
+    from claims.text.read import read_input
+
+    if not files:
+        raise UsageError("give at least one article file, or - for stdin")
+    registry = _registry(sources)
+    inputs = [read_input(f, max_bytes=max_bytes) for f in files]  # all readable before any output
+    return [check_text(i, registry, sources=str(sources) if sources else None) for i in inputs]
+
+
+def _print_reports(reports, registry, fmt: Format, no_color: bool, width: int | None) -> None:  # type: ignore[no-untyped-def]
+    from claims.report.json import render_json, render_jsonl, report_dict
+
+    if fmt is Format.json:
+        if len(reports) == 1:
+            print(render_json(reports[0], registry))
+        else:
+            print(json.dumps([report_dict(r, registry) for r in reports], ensure_ascii=False, indent=2))
+    elif fmt is Format.jsonl:
+        for r in reports:
+            if r.claims:
+                print(render_jsonl(r, registry))
+    else:
+        from claims.report.terminal import make_console, render
+
+        console = make_console(no_color=no_color or bool(os.environ.get("NO_COLOR")), width=width)
+        for r in reports:
+            console.print(render(r, registry))
+
+
+def _fails(report, conditions: set[str]) -> bool:  # type: ignore[no-untyped-def]
+    for c in report.claims:
+        if c.verdict.label in conditions:
+            return True
+        if "unattributed" in conditions and not c.claim.attribution.attributed:
+            return True
+    return False
+
+
+@app.command()
+def sources(
+    query: Annotated[str | None, typer.Argument(help="Name, alias or id to look for (any language).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Most entries to show.")] = 50,
+    extra: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """List or search the source registry.
+
+    Example: claims sources "وكالة الأنباء الكورية"
+    """
+    registry = _run(debug, _registry, extra)
+    found = registry.search(query, limit=limit) if query else list(registry)[:limit]
+    if as_json:
+        print(json.dumps([_source_json(s) for s in found], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    from claims.report.terminal import make_console
+
+    table = Table(show_header=True, header_style="bold")
+    for col in ("id", "name", "Arabic", "kind", "group"):
+        table.add_column(col)
+    for s in found:
+        table.add_row(s.id, s.name, s.name_ar, s.kind, s.group)
+    make_console().print(table)
+    if not found:
+        _err(f"no source matches {query!r}")
+        raise typer.Exit(1)
+
+
+def _source_json(s) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "id": s.id,
+        "name": s.name,
+        "name_ar": s.name_ar,
+        "kind": s.kind,
+        "country": s.country,
+        "group": s.group,
+        "medium": s.medium,
+        "aliases": list(s.aliases),
+    }
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL: {id, text, language, attributions: [...]}.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write predictions here (JSONL).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    extra: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Score source, cue and content spans against gold attributions.
+
+    Example: claims eval attribution artifacts/polnear_dev.jsonl
+    """
+    from claims.eval.attribution import format_table, score
+    from claims.eval.predict import predict_attributions, read_jsonl
+
+    def body():  # type: ignore[no-untyped-def]
+        records = read_jsonl(gold)
+        preds = predict_attributions(records, _registry(extra))
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(
+                "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8"
+            )
+        return score(records, preds)
+
+    result = _run(debug, body)
+    print(json.dumps(result, indent=2) if as_json else format_table(result))
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"claims {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Claim and attribution checker for newsrooms (Arabic and English)."""
+
+
+def main() -> None:
+    try:
+        app()
+    except InputError as exc:  # pragma: no cover - raised only outside commands
+        _err(exc.message)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,59 @@
+"""Running the attribution stage over evaluation records (contract format) to get predictions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from claims.attribution.registry import Registry
+from claims.checker import check_text
+from claims.errors import InputError
+from claims.types import InputText
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    records = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    return records
+
+
+def predict_attributions(records: Iterable[dict], registry: Registry) -> list[dict]:
+    """One prediction per record: every claim that has an attribution cue becomes a relation."""
+    preds = []
+    for record in records:
+        report = check_text(InputText(record["text"], record.get("id", ""), "utf-8", "txt"), registry)
+        attributions = []
+        for item in report.claims:
+            a, c = item.claim.attribution, item.claim
+            if a.cue is None and a.mention is None:
+                continue
+            content = c.content or c.span
+            attributions.append(
+                {
+                    "source": [a.mention.start, a.mention.end] if a.mention else None,
+                    "cue": [a.cue.start, a.cue.end] if a.cue else None,
+                    "content": [content.start, content.end],
+                    "source_id": a.source_id,
+                    "via": list(a.via),
+                    "rule": a.rule,
+                }
+            )
+        preds.append(
+            {
+                "id": record.get("id"),
+                "text": record["text"],
+                "language": report.document.language,
+                "attributions": attributions,
+            }
+        )
+    return preds

@@ -1,0 +1,156 @@
+"""The colour-coded terminal view (rich is imported here and in the CLI only).
+
+Article text is never parsed as markup: it is put into ``Text`` objects and styled by offsets.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+from rich.theme import Theme
+
+from claims.attribution.registry import Registry
+from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, VERDICTS, CheckedClaim, Report, Skipped
+
+THEME = Theme(
+    {
+        "claim.corroborated": "green",
+        "claim.disputed": "bold red",
+        "claim.single-source": "yellow",
+        "verdict.corroborated": "bold black on green",
+        "verdict.disputed": "bold white on red",
+        "verdict.single-source": "bold black on yellow",
+        "source.named": "bold cyan",
+        "source.anonymous": "bold magenta",
+        "source.unattributed": "bold bright_black",
+        "source.mention": "bold underline",
+        "cue": "italic underline",
+        "hedge": "italic",
+        "reason": "bright_black",
+        "skipped": "bright_black",
+        "header": "bold",
+    }
+)
+
+_MARK = {"corroborated": "✔", "disputed": "✘", "single-source": "●"}
+
+
+def make_console(*, no_color: bool = False, width: int | None = None, file=None) -> Console:  # type: ignore[no-untyped-def]
+    return Console(theme=THEME, no_color=no_color, width=width, file=file, highlight=False, emoji=False)
+
+
+def render(report: Report, registry: Registry) -> RenderableType:
+    items: list[tuple[int, RenderableType]] = []
+    for c in report.claims:
+        items.append((c.claim.span.start, _claim(c, registry)))
+    for s in report.skipped:
+        items.append((s.span.start, _skipped(s)))
+    items.sort(key=lambda x: x[0])
+    title = Text(report.document.path, style="header")
+    meta = []
+    if report.document.publisher_name or report.document.publisher_text:
+        meta.append(f"publisher: {report.document.publisher_name or report.document.publisher_text}")
+    if report.document.published:
+        meta.append(f"published: {report.document.published}")
+    meta.append(f"language: {report.document.language}")
+    title.append("  " + " · ".join(meta), style="reason")
+    return Group(title, Text(""), *(r for _, r in items), Text(""), summary_table(report), legend())
+
+
+def _source_badge(c: CheckedClaim, registry: Registry) -> Text:
+    a = c.claim.attribution
+    badge = Text()
+    if a.source_id == UNATTRIBUTED:
+        badge.append("unattributed", style="source.unattributed")
+        badge.append(" (the author's own voice)", style="reason")
+        return badge
+    if a.source_id == ANONYMOUS:
+        badge.append("anonymous", style="source.anonymous")
+        if a.mention:
+            badge.append(f" «{a.mention.text}»", style="reason")
+    elif a.source_id == UNREGISTERED:
+        badge.append(a.source_name or "unregistered", style="source.named")
+        badge.append(" (not in the registry)", style="reason")
+    else:
+        src = registry.get(a.source_id)
+        badge.append(src.name if src else a.source_id, style="source.named")
+        if src:
+            badge.append(f" ({src.kind})", style="reason")
+    for via in a.via:
+        badge.append(" via ", style="reason")
+        badge.append(registry.name_of(via), style="source.named")
+    if a.hedged:
+        badge.append("  hedged", style="hedge")
+    return badge
+
+
+def _claim(c: CheckedClaim, registry: Registry) -> RenderableType:
+    claim, verdict = c.claim, c.verdict
+    head = Text()
+    head.append(f"{claim.line:>3} ", style="reason")
+    head.append(f" {_MARK[verdict.label]} {verdict.label} ", style=f"verdict.{verdict.label}")
+    head.append("  ")
+    head.append_text(_source_badge(c, registry))
+    body = Text(claim.span.text, style=f"claim.{verdict.label}")
+    base = claim.span.start
+    a = claim.attribution
+    for span, style in ((a.mention, "source.mention"), (a.cue, "cue"), (a.hedge, "hedge")):
+        if span and claim.span.start <= span.start and span.end <= claim.span.end:
+            body.stylize(style, span.start - base, span.end - base)
+    lines: list[RenderableType] = [head, Padding(body, (0, 0, 0, 5))]
+    reason = Text(verdict.reason, style="reason")
+    lines.append(Padding(reason, (0, 0, 0, 5)))
+    for e in verdict.evidence:
+        ev = Text(
+            f"{e.relation}: ", style=f"claim.{'disputed' if e.relation == 'contradicts' else 'corroborated'}"
+        )
+        ev.append(
+            f"{e.source_name}, {e.published or 'undated'}, score {e.score:.0f} — {e.why}: ", style="reason"
+        )
+        ev.append(e.text)
+        lines.append(Padding(ev, (0, 0, 0, 7)))
+    return Group(*lines)
+
+
+def _skipped(s: Skipped) -> RenderableType:
+    t = Text(f"{s.line:>3}  ", style="skipped")
+    t.append(f"[{s.reason}] ", style="skipped")
+    t.append(s.span.text, style="skipped")
+    t.no_wrap = True
+    t.overflow = "ellipsis"
+    return t
+
+
+def summary_table(report: Report) -> Table:
+    s = report.summary
+    table = Table(title="Summary", title_justify="left", show_header=True, header_style="header")
+    table.add_column("claims", justify="right")
+    for label in VERDICTS:
+        table.add_column(label, justify="right", style=f"claim.{label}")
+    table.add_column("unattributed", justify="right")
+    table.add_column("anonymous", justify="right")
+    table.add_column("hedged", justify="right")
+    anonymous = sum(1 for c in report.claims if c.claim.attribution.source_id == ANONYMOUS)
+    hedged = sum(1 for c in report.claims if c.claim.attribution.hedged)
+    table.add_row(
+        str(s["claims"]),
+        *(str(s[label]) for label in VERDICTS),
+        str(s["unattributed"]),
+        str(anonymous),
+        str(hedged),
+    )
+    return table
+
+
+def legend() -> Text:
+    t = Text("Legend: ", style="reason")
+    for label in VERDICTS:
+        t.append(f" {_MARK[label]} {label} ", style=f"verdict.{label}")
+        t.append(" ")
+    t.append(" source ", style="source.named")
+    t.append(" anonymous ", style="source.anonymous")
+    t.append(" unattributed ", style="source.unattributed")
+    t.append(" cue", style="cue")
+    return t

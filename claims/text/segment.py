@@ -1,0 +1,106 @@
+"""Sentence segmentation on blank spaCy pipelines (no trained model is needed or downloaded).
+
+Paragraphs are split on line breaks by the caller; here each paragraph becomes sentences. The
+tokenizer gets a few Arabic rules (a clitic written with tatweel before a quote, ``بـ«دعم``; closing
+quotes before a full stop, ``لعدوان».``) and a rule-based sentence splitter that never splits inside a
+«…» or "…" quotation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+SENTENCE_ENDS = frozenset({".", "؟", "?", "!", "؛", "..", "...", "…", "……", "!?", "?!", "۔"})
+_OPEN_QUOTES = {"«": "»", "“": "”", "„": "“", "‹": "›"}
+_STRAIGHT_QUOTES = {'"'}
+_CLOSERS = frozenset({"»", "”", '"', "’", ")", "]", "›"})
+
+# A one-letter Arabic clitic written with tatweel right before a quote or bracket: بـ«دعم → بـ « دعم
+_ARABIC_PREFIXES = [r"[وفبلك]{1,2}ـ+(?=[«\"“‘'(\[])", "«", "»", '"', "“", "”"]
+_INFIXES = [r"(?<=[\u0600-\u06ff])[؟؛،](?=\S)", r"(?<=\S)\.\.+(?=\S)"]
+_SUFFIXES = [r"\.\.+", r"(?<=[\u0600-\u06ff»\"”'\)\]])\.", "؟", "؛", "»", "«", '"', "”", "…"]
+
+
+@Language.factory("claims_sentences")
+def make_sentence_splitter(nlp: Language, name: str) -> SentenceSplitter:
+    return SentenceSplitter()
+
+
+class SentenceSplitter:
+    """Marks sentence starts after . ؟ ? ! ؛ .. … — but not inside a quotation that closes later."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        inside = quoted_tokens(doc)
+        after_end = False  # the previous token closed a sentence
+        for i, token in enumerate(doc):
+            # Runs of terminators and closing quotes stay with their sentence: `؟..`, `."`, `».`
+            trailing = _ends_sentence(token.text) or token.text in _CLOSERS
+            token.is_sent_start = i == 0 or (after_end and not (trailing and not inside[i]))
+            if inside[i]:
+                after_end = False
+            elif _ends_sentence(token.text):
+                after_end = True
+            elif not (token.text in _CLOSERS and after_end):
+                after_end = False
+        return doc
+
+
+def _ends_sentence(text: str) -> bool:
+    return text in SENTENCE_ENDS
+
+
+def quoted_tokens(doc: Doc) -> list[bool]:
+    """For each token, whether it lies inside a quotation that is closed in the same paragraph."""
+    inside = [False] * len(doc)
+    stack: list[tuple[str, int]] = []
+    straight_open: int | None = None
+    for i, token in enumerate(doc):
+        t = token.text
+        if t in _OPEN_QUOTES:
+            stack.append((_OPEN_QUOTES[t], i))
+        elif stack and t == stack[-1][0]:
+            _, opened = stack.pop()
+            for k in range(opened + 1, i):
+                inside[k] = True
+        elif t in _STRAIGHT_QUOTES:
+            if straight_open is None:
+                straight_open = i
+            else:
+                for k in range(straight_open + 1, i):
+                    inside[k] = True
+                straight_open = None
+    return inside
+
+
+@lru_cache(maxsize=4)
+def pipeline(language: str) -> Language:
+    """A blank spaCy pipeline for ``language`` (ar or en) with our tokenizer rules and sentence splitter."""
+    nlp = spacy.blank("ar" if language == "ar" else "en")
+    prefixes = list(nlp.Defaults.prefixes)
+    suffixes = list(nlp.Defaults.suffixes)
+    if language == "ar":
+        prefixes = _ARABIC_PREFIXES + prefixes
+    suffixes = _SUFFIXES + suffixes
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.infix_finditer = compile_infix_regex(_INFIXES + list(nlp.Defaults.infixes)).finditer
+    nlp.add_pipe("claims_sentences")
+    return nlp
+
+
+def sentences(text: str, language: str) -> Iterator[tuple[int, int]]:
+    """(start, end) character offsets of the sentences of one paragraph, trailing spaces excluded."""
+    doc = pipeline(language)(text)
+    for sent in doc.sents:
+        start = sent.start_char
+        end = sent.end_char
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            yield start, end

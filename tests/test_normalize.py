@@ -1,0 +1,58 @@
+import pytest
+
+from claims.text.normalize import normalize, script_of
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("الاتـــفاقية", "الاتفاقيه"),  # tatweel, ta marbuta
+        ("رسميًا", "رسميا"),  # tanween
+        ("إقرأ أيضاً", "اقرا ايضا"),  # hamza on alef, tanween
+        ("آنذاك", "انذاك"),
+        ("کوریا الشمالیة", "كوريا الشماليه"),  # Persian keheh and yeh
+        ("مستشفى", "مستشفي"),  # alef maqsura
+        ("المسؤول", "المسوول"),
+        ("أكثر من ١٠٬٠٠٠ جندي", "اكثر من 10000 جندي"),  # Arabic-Indic digits, Arabic thousands separator
+        ("۱۲۷ ملم", "127 ملم"),  # Persian digits
+        ("10,000 troops", "10000 troops"),
+        ("1,5 million", "1,5 million"),  # not a thousands separator
+        ("بـ«دعم الغرب»", 'ب"دعم الغرب"'),
+        ("“Quoted” – text", '"quoted" - text'),
+        ("The KCNA", "the kcna"),
+        ("Straße", "strasse"),
+        ("ﻻ", "لا"),  # presentation form
+        ("كيم\u200c جونغ", "كيم جونغ"),  # zero-width non-joiner
+        ("  many   spaces\n", "many spaces"),
+        ("؟ ، ؛", "? , ;"),
+    ],
+)
+def test_normalize_folds_variants(text, expected):
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["وقال بوتين إن «الاتفاقية» تنص على ١٠ بنود", "Putin said on Thursday", "کوریا", "", "ـــ"],
+)
+def test_normalize_is_idempotent(text):
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_normalize_keeps_original_offsets(founding_text):
+    from claims.attribution.registry import Registry
+    from claims.checker import check_text
+    from claims.types import InputText
+
+    report = check_text(InputText(founding_text, "a.txt", "utf-8", "txt"), Registry.load())
+    assert "کوریا" in founding_text  # the original spelling is still what offsets point into
+    for c in report.claims:
+        assert founding_text[c.claim.span.start : c.claim.span.end] == c.claim.span.text
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [("وقال بوتين", "ar"), ("Putin said", "en"), ("NK News: إن كيه نيوز", "ar"), ("1234 ...", "")],
+)
+def test_script_of(text, script):
+    assert script_of(text) == script
