@@ -121,7 +121,7 @@ class Registry:
         hits = [s for s in self if q in s.id or any(q in normalize(n) for n in s.names)]
         if len(hits) < limit:
             choices = {(s.id, n): normalize(n) for s in self for n in s.names}
-            for (sid, _), _, _ in process.extract(
+            for _, _, (sid, _) in process.extract(
                 q, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=80
             ):
                 source = self._sources[sid]

@@ -24,7 +24,7 @@ from claims.attribution.lexicon import Lexicon, Tok
 from claims.attribution.mentions import Cue, Mention
 from claims.attribution.registry import MEDIA_KINDS, Registry
 from claims.text.normalize import normalize
-from claims.types import ANONYMOUS, UNATTRIBUTED
+from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED
 
 _COMMAS = {",", "،", ";", "؛"}
 _QUOTES = {'"', "«", "»", "“", "”", "'", "‘", "’"}
@@ -36,6 +36,8 @@ _EN_SKIP_BEFORE_VERB = frozenset(
 )
 _EN_NP_STOP = frozenset("that and but while because when if which who whom whose where as so or".split())
 _EN_PRONOUNS = frozenset("he she they it we i you".split())
+_EN_DETERMINERS = frozenset("the a an his her their its our my your this that these those".split())
+_CHUNK_BREAKS = frozenset({",", "--", "—", "–", "―"})
 
 
 @dataclass
@@ -154,61 +156,96 @@ class Rules:
 
     def _verb(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> None:
         part.cue = (verb.start, verb.end)
-        comp = s.next_complementizer(verb.end, part.end)
-        subject = None
-        rule = "cue-first"
+        comp = s.next_complementizer(verb.end, min(part.end, verb.end + (12 if self.ar else 5)))
         if verb.has("participle"):
-            subject, rule = None, "participle"
+            found, rule = None, "participle"
         elif self.ar:
-            subject = s.mention_after(verb.end, comp if comp is not None else min(part.end, verb.end + 7))
-            if subject is None and s.mention_ending_at(verb.start):
-                subject, rule = s.mention_ending_at(verb.start), "subject-first"
-            if subject is None and comp is not None and comp > verb.end and not s.only_punct(verb.end, comp):
-                np = self._ar_np(s, verb.end, comp)
-                if np:
-                    part.mention, part.source_name = np, s.text_of(*np)
-                    part.source = UNATTRIBUTED if not part.source_name else "?"
+            found, rule = self._ar_subject(s, part, verb, comp)
         else:
-            before = s.mention_ending_at(verb.start, skip=_EN_SKIP_BEFORE_VERB)
-            after = s.mention_after(verb.end, min(part.end, verb.end + 3))
-            if before is not None:
-                subject, rule = before, "subject-first"
-            elif after is not None and verb.start > part.start and s.toks[verb.start - 1].text in _COMMAS:
-                subject, rule = after, "inverted"
-            else:
-                np = self._en_np_before(s, verb.start, lo=part.start)
-                if np is None and verb.start > part.start and s.toks[verb.start - 1].text in _COMMAS:
-                    np = self._en_np_after(s, verb.end, part.end)
-                    rule = "inverted"
-                else:
-                    rule = "subject-first"
-                if np:
-                    part.mention, part.source_name, part.source = np, s.text_of(*np), "?"
-        if subject is not None:
-            part.mention = (subject.start, subject.end)
-            part.source = self._resolve(subject, s, ctx, verb.gender)
-        elif part.source == UNATTRIBUTED and not self._opens_content(s, verb, part.end):
+            found, rule = self._en_subject(s, part, verb)
+        if isinstance(found, Mention):
+            part.mention = (found.start, found.end)
+            part.source = self._resolve(found, s, ctx, verb.gender)
+        elif found is not None:
+            part.mention, part.source, part.source_name = found, UNREGISTERED, s.text_of(*found)
+        elif not self._opens_content(s, verb, part.end):
             part.cue = None  # a reporting verb with neither a subject nor a content: not an attribution
             return
-        elif part.source == UNATTRIBUTED:
+        else:
             part.source = self._continuation(s, part, verb, ctx)
             rule = "continuation" if part.source != UNATTRIBUTED else rule
         part.rule = rule
         # Content: after the complementiser, or — for "…, X said." — before the source.
-        if rule == "inverted" or (not self.ar and self._cue_last(s, part, verb)):
-            left = part.mention[0] if part.mention else verb.start
-            if rule == "inverted":
-                left = verb.start
-            part.content = s.trim(part.start, left)
+        if rule == "inverted":
+            part.content = s.trim(part.start, verb.start)
+        elif not self.ar and (self._cue_last(s, part, verb) or self._after_quote(s, part)):
+            part.content = s.trim(part.start, part.mention[0] if part.mention else verb.start)
         elif comp is not None:
             part.content = s.trim(comp, part.end)
         else:
-            after = max(
-                verb.end, part.mention[1] if part.mention and part.mention[0] >= verb.end else verb.end
-            )
+            after = verb.end
+            if part.mention and part.mention[0] >= verb.end:
+                after = part.mention[1]
             part.content = self._content_after(s, after, part.end)
-        if part.source == "?":
-            part.source = "unregistered"
+
+    def _ar_subject(
+        self, s: _Sentence, part: Part, verb: Cue, comp: int | None
+    ) -> tuple[Mention | tuple[int, int] | None, str]:
+        """VSO first (``قال الوزير إن``), then a name right before the verb (``روسيا أكدت أن``)."""
+        m = s.mention_after(verb.end, comp if comp is not None else min(part.end, verb.end + 7))
+        if m is not None:
+            return m, "cue-first"
+        m = s.mention_ending_at(verb.start)
+        if m is not None:
+            return m, "subject-first"
+        if comp is not None and comp > verb.end and not s.only_punct(verb.end, comp):
+            np = self._ar_np(s, verb.end, comp)
+            if np:
+                return np, "cue-first"
+        return None, "cue-first"
+
+    def _en_subject(
+        self, s: _Sentence, part: Part, verb: Cue
+    ) -> tuple[Mention | tuple[int, int] | None, str]:
+        """``X said`` · ``X (R-Ga.) said`` · ``X, a spokesman, said`` · ``"…," said X`` · ``…, X said.``"""
+        lo = part.start
+        i = verb.start
+        tok = s.toks[i]
+        prev = s.toks[i - 1] if i > lo else None
+        # "the claims", "United States", "his reports": a noun, not a reporting verb
+        if prev is not None and (tok.text[:1].isupper() or prev.norm in _EN_DETERMINERS):
+            return None, ""
+        after_quote = prev is not None and (
+            prev.text in _QUOTES or (prev.text in _COMMAS and i - 2 >= lo and s.toks[i - 2].text in _QUOTES)
+        )
+        if after_quote:
+            m = s.mention_after(verb.end, min(part.end, verb.end + 3))
+            if m is not None:
+                return m, "inverted"
+            np = self._en_np_after(s, verb.end, part.end)
+            if np:
+                return np, "inverted"
+        k = i
+        while k > lo and s.toks[k - 1].norm in _EN_SKIP_BEFORE_VERB:
+            k -= 1
+        if k > lo and s.toks[k - 1].text == ")":  # Sen. David Perdue (R-Ga.) said
+            j = k - 1
+            while j > lo and s.toks[j].text != "(":
+                j -= 1
+            if s.toks[j].text == "(":
+                k = j
+        m = s.mention_ending_at(k)
+        if m is not None and m.start >= lo:
+            return m, "subject-first"
+        np = self._en_np_before(s, k, lo)
+        if np:
+            m = s.mention_at.get(np[0])
+            return (m if m is not None and m.end <= np[1] else np), "subject-first"
+        if prev is not None and prev.text in _COMMAS:
+            m = s.mention_after(verb.end, min(part.end, verb.end + 3))
+            if m is not None:
+                return m, "inverted"
+        return None, "subject-first"
 
     def _opens_content(self, s: _Sentence, verb: Cue, end: int) -> bool:
         """A verb with no subject still attributes when content follows at once: «وأضاف: «…»», «وأوضح أن»."""
@@ -218,6 +255,15 @@ class Rules:
         return s.next_complementizer(k, min(end, k + 1)) is not None or (
             k < end and s.toks[k].text in _QUOTES
         )
+
+    def _after_quote(self, s: _Sentence, part: Part) -> bool:
+        """``"…," Melanie said`` — the source follows a closing quote: the quote is the content."""
+        if not part.mention or part.mention[0] <= part.start:
+            return False
+        prev = s.toks[part.mention[0] - 1]
+        if prev.text in _COMMAS and part.mention[0] - 2 >= part.start:
+            prev = s.toks[part.mention[0] - 2]
+        return prev.text in _QUOTES and any(t.quoted for t in s.toks[part.start : prev.i])
 
     def _cue_last(self, s: _Sentence, part: Part, verb: Cue) -> bool:
         """English "…, X said." — nothing but punctuation or time words after the cue."""
@@ -232,7 +278,7 @@ class Rules:
             for k in range(part.start, min(part.end, part.start + 5)):
                 if s.toks[k].text in (":", "―"):
                     if k > part.start and self.ar is False and k - part.start <= 4:
-                        part.mention, part.source = (part.start, k), "unregistered"
+                        part.mention, part.source = (part.start, k), UNREGISTERED
                         part.source_name = s.text_of(part.start, k)
                         part.cue, part.rule = (k, k + 1), "colon"
                         part.content = s.trim(k + 1, part.end)
@@ -255,8 +301,8 @@ class Rules:
             source = self._resolve(m, s, ctx, "")
             span = (m.start, m.end)
         else:
-            source, span = "unregistered", np
-        if part.cue and part.source not in (UNATTRIBUTED, "unregistered") and part.rule != "impersonal":
+            source, span = UNREGISTERED, np
+        if part.cue and part.source not in (UNATTRIBUTED, UNREGISTERED) and part.rule != "impersonal":
             # "وأعلن أن …، بحسب الوكالة": the speaker spoke through the medium named by the cue.
             kind = self.registry.get(source)
             if kind and kind.kind in MEDIA_KINDS and source != part.source and source not in part.via:
@@ -265,7 +311,7 @@ class Rules:
         if part.cue and part.rule == "impersonal":
             return
         part.source, part.mention, part.cue = source, span, (chosen.start, chosen.end)
-        if source == "unregistered":
+        if source == UNREGISTERED:
             part.source_name = s.text_of(*span)
         if fronted is chosen:
             part.rule = "prepositional-fronted"
@@ -288,15 +334,21 @@ class Rules:
                     via = self._resolve(m, s, ctx, "")
                     if via not in (part.source, ANONYMOUS, UNATTRIBUTED) and via not in part.via:
                         part.via.append(via)
-            elif cue.has("citing") and (cue.start < content_start or not self.ar):
+            elif cue.has("citing") and (cue.start <= content_start or not self.ar):
                 m = s.mention_after(cue.end, min(part.end, cue.end + 3), allow_heads=True)
                 if m is None or (part.mention and m.start < part.mention[1]):
                     continue
+                if (
+                    cue.start == content_start
+                ):  # «نقلت رويترز عن مصدر قوله إن …»: the content follows the name
+                    comp = s.next_complementizer(m.end, min(part.end, m.end + 4))
+                    part.content = s.trim(comp if comp is not None else m.end, part.end)
                 cited = self._resolve(m, s, ctx, "")
                 if cited not in (part.source, UNATTRIBUTED):
                     relay = part.source
                     part.source, part.mention = cited, (m.start, m.end)
-                    if relay not in ("unregistered",):
+                    part.via = [v for v in part.via if v != cited]
+                    if relay != UNREGISTERED:
                         part.via.insert(0, relay)
                     part.rule += "+chain"
 
@@ -378,30 +430,39 @@ class Rules:
             k -= 1
         return (j, k) if 0 < k - j <= 6 else None
 
-    def _en_np_before(self, s: _Sentence, i: int, lo: int = 0) -> tuple[int, int] | None:
-        """The noun phrase right before an English verb: 'The New York Post', 'he', 'a senior aide'."""
-        k = i
-        while k > lo and s.toks[k - 1].norm in _EN_SKIP_BEFORE_VERB:
-            k -= 1
+    def _en_np_before(self, s: _Sentence, k: int, lo: int = 0) -> tuple[int, int] | None:
+        """The noun phrase ending at ``k``: 'The New York Post', 'he', 'Derek Mitchell, who served …,'."""
         end = k
-        j = k
-        while j > lo and j > end - 8:
+        if end > lo and s.toks[end - 1].text in _CHUNK_BREAKS:  # an apposition closes right before the verb
+            start = self._chunk_start(s, end - 1, lo, appositive=True)
+            if start is None or start >= end - 1 or s.toks[start - 1].text not in _CHUNK_BREAKS:
+                return None
+            name = self._chunk_start(s, start - 1, lo)
+            if name is None or not self._looks_like_name(s, name, start - 1):
+                return None
+            return (name, end - 1)
+        start = self._chunk_start(s, end, lo)
+        if start is None or start == end or end - start > 8 or not self._looks_like_name(s, start, end):
+            return None
+        return (start, end)
+
+    def _chunk_start(self, s: _Sentence, end: int, lo: int, appositive: bool = False) -> int | None:
+        j = end
+        while j > lo and end - j < (20 if appositive else 8):
             t = s.toks[j - 1]
-            if (
-                t.norm in _EN_NP_STOP
-                or (t.is_punct and t.text not in ("'s", "’s", "-", ".", "&"))
-                or t.quoted
-            ):
+            if t.text in _CHUNK_BREAKS or t.text in _QUOTES or t.text in (";", ":", "(", ")") or t.quoted:
+                break
+            if not appositive and t.norm in _EN_NP_STOP:
                 break
             j -= 1
-        if j == end:
-            return None
-        words = s.toks[j:end]
-        if not any(
-            t.text[:1].isupper() or t.norm in _EN_PRONOUNS or t.norm in ("the", "a", "an") for t in words
-        ):
-            return None
-        return (j, end)
+        return j
+
+    def _looks_like_name(self, s: _Sentence, i: int, j: int) -> bool:
+        words = s.toks[i:j]
+        if not words or any(t.norm in self.lexicon.np_stop and k == 0 for k, t in enumerate(words)):
+            return False
+        first = words[0]
+        return first.text[:1].isupper() or first.norm in _EN_PRONOUNS or first.norm in _EN_DETERMINERS
 
     def _en_np_after(self, s: _Sentence, i: int, end: int) -> tuple[int, int] | None:
         j = i
@@ -428,7 +489,7 @@ class Rules:
             if self.registry.state_media_of(src.group):
                 ctx.last_state_group = src.group
         for part in parts:
-            if part.source not in (UNATTRIBUTED, ANONYMOUS, "unregistered") and part.rule != "wire-credit":
+            if part.source not in (UNATTRIBUTED, ANONYMOUS, UNREGISTERED) and part.rule != "wire-credit":
                 src = self.registry.get(part.source)
                 ctx.last_speaker = Speaker(part.source, self._gender(part.source), src.kind if src else "")
                 if src and src.medium in ("agency", "newspaper"):
