@@ -91,6 +91,7 @@ class Lexicon:
     descriptions: PhraseIndex  # payload: target kind (agency, state-media, speaker, ...)
     feminine_heads: frozenset[str]
     np_stop: frozenset[str]
+    subject_boundaries: dict[str, frozenset[str]]
 
 
 CATEGORY_SECTIONS = {
@@ -98,6 +99,8 @@ CATEGORY_SECTIONS = {
     ("verbs", "fem"): "verb:f",
     ("verbs", "plural"): "verb:p",
     ("verbs", "denial"): "denial",
+    ("verbs", "relay"): "relay-verb",
+    ("nominal", "forms"): "nominal",
     ("participles", "masc"): "participle:m",
     ("participles", "fem"): "participle:f",
     ("prepositional", "cues"): "prep",
@@ -135,7 +138,13 @@ def load_lexicon(language: str) -> Lexicon:
         descriptions.add(tokenize_phrase(phrase, language), target)
     feminine = frozenset(normalize(w) for w in data.get("gender", {}).get("feminine", []))
     np_stop = frozenset(normalize(w) for w in data.get("np_stop", {}).get("forms", []))
-    return Lexicon(language, cues.finish(), anonymous.finish(), descriptions.finish(), feminine, np_stop)
+    boundaries = {
+        key: frozenset(normalize(w) for w in words)
+        for key, words in data.get("subject_boundaries", {}).items()
+    }
+    return Lexicon(
+        language, cues.finish(), anonymous.finish(), descriptions.finish(), feminine, np_stop, boundaries
+    )
 
 
 def all_lexicons() -> Iterable[Lexicon]:

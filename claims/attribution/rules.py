@@ -37,7 +37,26 @@ _EN_SKIP_BEFORE_VERB = frozenset(
 _EN_NP_STOP = frozenset("that and but while because when if which who whom whose where as so or".split())
 _EN_PRONOUNS = frozenset("he she they it we i you".split())
 _EN_DETERMINERS = frozenset("the a an his her their its our my your this that these those".split())
+_SPEAKER_KINDS = frozenset(
+    {
+        "person",
+        "government",
+        "military",
+        "state-media",
+        "wire",
+        "media",
+        "international-org",
+        "ngo",
+        "party",
+        "armed-group",
+    }
+)
 _CHUNK_BREAKS = frozenset({",", "--", "—", "–", "―"})
+
+
+def _prepositional_article(norm: str) -> bool:
+    """للصحفيين، بالوزارة: a preposition fused with the article opens an adjunct, not the subject."""
+    return len(norm) > 4 and (norm.startswith("لل") or norm.startswith("بال") or norm.startswith("كال"))
 
 
 @dataclass
@@ -61,6 +80,7 @@ class Speaker:
     source: str
     gender: str  # m | f | "" (unknown)
     kind: str
+    name: str = ""  # for unregistered speakers
 
 
 @dataclass
@@ -87,8 +107,13 @@ class Rules:
         mention_at = {m.start: m for m in mentions}
         in_mention = {k for m in mentions for k in range(m.start, m.end)}
         cues = [c for c in cues if c.start not in in_mention or c.has("verb") and c.start not in mention_at]
-        sentence = _Sentence(toks, mentions, mention_at, cues)
-        parts = [self._attribute(sentence, s, e, ctx) for s, e in self._split(sentence)]
+        persons = frozenset(
+            m.value for m in mentions if m.kind == "source" and self._kind(m.value) == "person"
+        )
+        sentence = _Sentence(toks, mentions, mention_at, cues, persons)
+        for start, end in self._split(sentence):
+            sentence.parts.append(self._attribute(sentence, start, end, ctx))
+        parts = sentence.parts
         self._remember(sentence, parts, ctx)
         return parts
 
@@ -132,14 +157,17 @@ class Rules:
     def _attribute(self, s: _Sentence, start: int, end: int, ctx: Context) -> Part:
         part = Part(start, end)
         cues = [c for c in s.cues if start <= c.start < end]
-        verb = next((c for c in cues if c.has("verb") or c.has("participle")), None)
+        verbs = [c for c in cues if c.has("verb") or c.has("participle") or c.has("nominal")]
         impersonal = next((c for c in cues if c.has("impersonal")), None)
         preps = [c for c in cues if c.has("prep")]
-        if impersonal and (verb is None or impersonal.start <= verb.start) and impersonal.start - start <= 3:
+        if impersonal and (not verbs or impersonal.start <= verbs[0].start) and impersonal.start - start <= 3:
             part.source, part.cue, part.rule = ANONYMOUS, (impersonal.start, impersonal.end), "impersonal"
             part.content = self._content_after(s, impersonal.end, end)
-        elif verb is not None:
-            self._verb(s, part, verb, ctx)
+        else:
+            for verb in verbs:  # the first reporting verb that really attributes
+                self._verb(s, part, verb, ctx)
+                if part.cue:
+                    break
         if not part.cue:
             self._colon(s, part, ctx)
         if preps:
@@ -156,7 +184,7 @@ class Rules:
 
     def _verb(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> None:
         part.cue = (verb.start, verb.end)
-        comp = s.next_complementizer(verb.end, min(part.end, verb.end + (12 if self.ar else 5)))
+        comp = s.next_complementizer(verb.end, min(part.end, verb.end + (20 if self.ar else 5)))
         if verb.has("participle"):
             found, rule = None, "participle"
         elif self.ar:
@@ -164,15 +192,21 @@ class Rules:
         else:
             found, rule = self._en_subject(s, part, verb)
         if isinstance(found, Mention):
-            part.mention = (found.start, found.end)
-            part.source = self._resolve(found, s, ctx, verb.gender)
-        elif found is not None:
-            part.mention, part.source, part.source_name = found, UNREGISTERED, s.text_of(*found)
+            found = ((found.start, found.end), found)
+        elif isinstance(found, tuple) and found and isinstance(found[0], int):
+            found = (found, None)
+        if found is not None:
+            span, mention = found
+            part.mention = span
+            if mention is not None:
+                part.source = self._resolve(mention, s, ctx, verb.gender)
+            else:
+                part.source, part.source_name = UNREGISTERED, s.text_of(*span)
         elif not self._opens_content(s, verb, part.end):
             part.cue = None  # a reporting verb with neither a subject nor a content: not an attribution
             return
         else:
-            part.source = self._continuation(s, part, verb, ctx)
+            part.source, part.source_name = self._continuation(s, part, verb, ctx)
             rule = "continuation" if part.source != UNATTRIBUTED else rule
         part.rule = rule
         # Content: after the complementiser, or — for "…, X said." — before the source.
@@ -188,21 +222,61 @@ class Rules:
                 after = part.mention[1]
             part.content = self._content_after(s, after, part.end)
 
-    def _ar_subject(
-        self, s: _Sentence, part: Part, verb: Cue, comp: int | None
-    ) -> tuple[Mention | tuple[int, int] | None, str]:
-        """VSO first (``قال الوزير إن``), then a name right before the verb (``روسيا أكدت أن``)."""
-        m = s.mention_after(verb.end, comp if comp is not None else min(part.end, verb.end + 7))
-        if m is not None:
-            return m, "cue-first"
-        m = s.mention_ending_at(verb.start)
-        if m is not None:
+    def _ar_subject(self, s: _Sentence, part: Part, verb: Cue, comp: int | None):  # type: ignore[no-untyped-def]
+        """VSO first (``قال وزير الخارجية سيرغي لافروف إن``), then a subject before the verb
+        (``روسيا أكدت أن``, ``وكانت الرئاسة التركية قد قالت إن``). Returns ((start, end), mention) or None."""
+        np = self._ar_np_after(s, verb.end, part.end, comp)
+        if np is not None:
+            m = s.best_mention_in(*np)
+            if m is not None or comp is not None:
+                return (np, m), "cue-first"
+        if verb.has("nominal") or (comp is None and not self._opens_content(s, verb, part.end)):
+            return None, "cue-first"
+        k = verb.start
+        while k > part.start and s.toks[k - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
+            k -= 1
+        if k > part.start + 1 and s.toks[k - 1].text in _COMMAS:  # «خسرو كوران، القيادي في …، قال»
+            k -= 1
+        m = s.mention_ending_at(k)
+        if m is not None and m.start >= part.start:
             return m, "subject-first"
-        if comp is not None and comp > verb.end and not s.only_punct(verb.end, comp):
-            np = self._ar_np(s, verb.end, comp)
-            if np:
-                return np, "cue-first"
+        j = k
+        while j > part.start and k - j < 16:
+            t = s.toks[j - 1]
+            if t.text in (".", ":") or t.norm in self.lexicon.subject_boundaries.get("open", ()):
+                break
+            if t.text in _COMMAS and k - j >= 2:
+                break
+            j -= 1
+        if j < k and s.toks[j].forms[0] not in self.lexicon.np_stop and not s.quoted_range(j, k):
+            m = s.best_mention_in(j, k)
+            if m is None and k - j > 8:
+                return None, "cue-first"
+            return ((j, k), m), "subject-first"
         return None, "cue-first"
+
+    def _ar_np_after(self, s: _Sentence, i: int, end: int, comp: int | None) -> tuple[int, int] | None:
+        """The noun phrase right after an Arabic verb, up to the complementiser or a preposition."""
+        j = i
+        while j < end and s.toks[j].is_punct and s.toks[j].text not in _QUOTES:
+            j += 1
+        limit = comp if comp is not None else end
+        k = j
+        while k < limit and k - j < 12:
+            t = s.toks[k]
+            if t.is_punct and t.text not in _QUOTES and t.text not in ("-", "(", ")"):
+                break
+            if t.forms[0] in self.lexicon.np_stop or _prepositional_article(t.norm):
+                break
+            if (
+                any(c.start == k and (c.has("verb") or c.has("prep") or c.has("comp")) for c in s.cues)
+                and k > j
+            ):
+                break
+            k += 1
+        while k > j and s.toks[k - 1].text in _QUOTES and not s.toks[k - 1].quoted:
+            k -= 1
+        return (j, k) if k > j else None
 
     def _en_subject(
         self, s: _Sentence, part: Part, verb: Cue
@@ -277,7 +351,7 @@ class Rules:
         if m is None:
             for k in range(part.start, min(part.end, part.start + 5)):
                 if s.toks[k].text in (":", "―"):
-                    if k > part.start and self.ar is False and k - part.start <= 4:
+                    if k > part.start and k - part.start <= 4 and not s.only_punct(part.start, k):
                         part.mention, part.source = (part.start, k), UNREGISTERED
                         part.source_name = s.text_of(part.start, k)
                         part.cue, part.rule = (k, k + 1), "colon"
@@ -294,7 +368,15 @@ class Rules:
         fronted = next((c for c in preps if c.start - part.start <= 1), None)
         chosen = fronted or preps[-1]
         m = s.mention_after(chosen.end, min(part.end, chosen.end + 4), allow_heads=True)
-        np = self._en_np_after(s, chosen.end, part.end) if m is None and not self.ar else None
+        np = None
+        if m is None:
+            np = (
+                self._ar_np_after(s, chosen.end, part.end, None)
+                if self.ar
+                else self._en_np_after(s, chosen.end, part.end)
+            )
+            if np is not None and np[1] - np[0] > 6:
+                np = None
         if m is None and np is None:
             return
         if m is not None:
@@ -325,6 +407,8 @@ class Rules:
         if not part.cue or part.source == UNATTRIBUTED:
             return
         content_start = part.content[0] if part.content else part.end
+        # «نقلت وكالة رويترز عن مصدر …»: after a verb of relaying, «عن» introduces the real source
+        relays = any(c.start == part.cue[0] and c.has("relay-verb") for c in cues)
         for cue in cues:
             if cue.start < part.cue[0] and not (cue.has("citing") and part.rule.startswith("subject")):
                 continue
@@ -334,7 +418,9 @@ class Rules:
                     via = self._resolve(m, s, ctx, "")
                     if via not in (part.source, ANONYMOUS, UNATTRIBUTED) and via not in part.via:
                         part.via.append(via)
-            elif cue.has("citing") and (cue.start <= content_start or not self.ar):
+            elif (cue.has("citing") or (cue.has("comp") and relays)) and (
+                cue.start <= content_start or not self.ar
+            ):
                 m = s.mention_after(cue.end, min(part.end, cue.end + 3), allow_heads=True)
                 if m is None or (part.mention and m.start < part.mention[1]):
                     continue
@@ -374,32 +460,35 @@ class Rules:
             return ctx.last_by_medium.get("ministry", ANONYMOUS)
         # speaker / pronoun
         pronoun_gender = {"he": "m", "she": "f"}.get(s.toks[m.start].norm, gender)
-        return self._last_speaker(ctx, pronoun_gender) or ANONYMOUS
+        speaker = self._last_speaker(ctx, pronoun_gender)
+        return speaker.source if speaker and speaker.source != UNREGISTERED else ANONYMOUS
 
-    def _continuation(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> str:
-        """A verb with no subject of its own: a person named earlier in the sentence, else the last speaker."""
+    def _continuation(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> tuple[str, str]:
+        """A verb with no subject of its own: the speaker of an earlier part of the same sentence, a person
+        named earlier in it, or the last speaker that agrees with the verb. Returns (source, name)."""
+        for earlier in reversed(s.parts):
+            if earlier.source not in (UNATTRIBUTED, ANONYMOUS) and earlier.rule != "wire-credit":
+                return earlier.source, earlier.source_name
         for m in reversed([m for m in s.mentions if m.end <= verb.start and m.kind == "source"]):
             src = self.registry.get(m.value)
             if src and src.kind == "person" and _agrees(self._gender(src.id), verb.gender):
-                return src.id
+                return src.id, ""
         found = self._last_speaker(ctx, verb.gender)
-        return found or UNATTRIBUTED
+        if found is None:
+            return UNATTRIBUTED, ""
+        return found.source, found.name
 
-    def _last_speaker(self, ctx: Context, gender: str) -> str | None:
+    def _last_speaker(self, ctx: Context, gender: str) -> Speaker | None:
         if ctx.last_speaker and _agrees(ctx.last_speaker.gender, gender):
-            return ctx.last_speaker.source
+            return ctx.last_speaker
         for sp in reversed(ctx.previous_mentions):
-            if sp.kind in (
-                "person",
-                "government",
-                "military",
-                "state-media",
-                "wire",
-                "media",
-                "international-org",
-            ) and _agrees(sp.gender, gender):
-                return sp.source
+            if sp.kind in _SPEAKER_KINDS and _agrees(sp.gender, gender):
+                return sp
         return None
+
+    def _kind(self, source_id: str) -> str:
+        src = self.registry.get(source_id)
+        return src.kind if src else ""
 
     def _gender(self, source_id: str) -> str:
         if not self.ar:
@@ -418,17 +507,6 @@ class Rules:
         ):
             return "f"
         return "m"
-
-    def _ar_np(self, s: _Sentence, i: int, comp: int) -> tuple[int, int] | None:
-        j = i
-        while j < comp and s.toks[j].is_punct:
-            j += 1
-        if j < comp and any(f in self.lexicon.np_stop for f in s.toks[j].forms[:1]):
-            return None
-        k = comp
-        while k > j and s.toks[k - 1].is_punct:
-            k -= 1
-        return (j, k) if 0 < k - j <= 6 else None
 
     def _en_np_before(self, s: _Sentence, k: int, lo: int = 0) -> tuple[int, int] | None:
         """The noun phrase ending at ``k``: 'The New York Post', 'he', 'Derek Mitchell, who served …,'."""
@@ -489,13 +567,15 @@ class Rules:
             if self.registry.state_media_of(src.group):
                 ctx.last_state_group = src.group
         for part in parts:
-            if part.source not in (UNATTRIBUTED, ANONYMOUS, UNREGISTERED) and part.rule != "wire-credit":
-                src = self.registry.get(part.source)
-                ctx.last_speaker = Speaker(part.source, self._gender(part.source), src.kind if src else "")
-                if src and src.medium in ("agency", "newspaper"):
-                    ctx.last_by_medium[src.medium] = src.id
-                if src and self.registry.state_media_of(src.group):
-                    ctx.last_state_group = src.group
+            if part.source in (UNATTRIBUTED, ANONYMOUS) or part.rule == "wire-credit":
+                continue
+            src = self.registry.get(part.source)
+            gender = self._gender(part.source) if src else ""
+            ctx.last_speaker = Speaker(part.source, gender, src.kind if src else "", part.source_name)
+            if src and src.medium in ("agency", "newspaper"):
+                ctx.last_by_medium[src.medium] = src.id
+            if src and self.registry.state_media_of(src.group):
+                ctx.last_state_group = src.group
         if mentioned:
             ctx.previous_mentions = mentioned
 
@@ -510,6 +590,8 @@ class _Sentence:
     mentions: Sequence[Mention]
     mention_at: dict[int, Mention]
     cues: Sequence[Cue]
+    persons: frozenset[str] = frozenset()
+    parts: list[Part] = field(default_factory=list)
 
     def text_of(self, i: int, j: int) -> str:
         return " ".join(t.text for t in self.toks[i:j])
@@ -549,6 +631,16 @@ class _Sentence:
             if any(c.start == k and (c.has("verb") or c.has("prep")) for c in self.cues):
                 return None
         return None
+
+    def quoted_range(self, i: int, j: int) -> bool:
+        return any(t.quoted for t in self.toks[i:j])
+
+    def best_mention_in(self, i: int, j: int) -> Mention | None:
+        """The mention inside [i, j) that names the speaker: a person before an organisation."""
+        inside = [m for m in self.mentions if i <= m.start and m.end <= j]
+        return next((m for m in inside if m.kind == "source" and m.value in self.persons), None) or (
+            inside[0] if inside else None
+        )
 
     def trim(self, i: int, j: int) -> tuple[int, int] | None:
         """A content range without surrounding punctuation (quotes kept) — None when empty."""
