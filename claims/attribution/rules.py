@@ -228,7 +228,11 @@ class Rules:
         np = self._ar_np_after(s, verb.end, part.end, comp)
         if np is not None:
             m = s.best_mention_in(*np)
-            if m is not None or comp is not None:
+            # an unknown noun phrase is a subject only when the content opens right after it
+            near = comp is not None and comp - np[1] <= 6 and not any(
+                np[1] <= c.start < comp and c.has("verb") for c in s.cues
+            )
+            if m is not None or near:
                 return (np, m), "cue-first"
         if verb.has("nominal") or (comp is None and not self._opens_content(s, verb, part.end)):
             return None, "cue-first"
@@ -248,7 +252,7 @@ class Rules:
             if t.text in _COMMAS and k - j >= 2:
                 break
             j -= 1
-        if j < k and s.toks[j].forms[0] not in self.lexicon.np_stop and not s.quoted_range(j, k):
+        if j < k and s.toks[j].forms[0] not in self.lexicon.np_stop:
             m = s.best_mention_in(j, k)
             if m is None and k - j > 8:
                 return None, "cue-first"
@@ -607,7 +611,9 @@ class _Sentence:
             if i <= c.start < end and c.has("comp"):
                 return c.start
         for k in range(i, end):
-            if self.toks[k].text in ("«", "“") or (self.toks[k].text == ":" and k == i):
+            t = self.toks[k]
+            if t.text in ("«", "“", ":") or (t.text == '"' and k + 1 < len(self.toks) and self.toks[k + 1].quoted
+                                              and k + 2 < len(self.toks) and self.toks[k + 2].quoted):
                 return k
         return None
 
@@ -631,9 +637,6 @@ class _Sentence:
             if any(c.start == k and (c.has("verb") or c.has("prep")) for c in self.cues):
                 return None
         return None
-
-    def quoted_range(self, i: int, j: int) -> bool:
-        return any(t.quoted for t in self.toks[i:j])
 
     def best_mention_in(self, i: int, j: int) -> Mention | None:
         """The mention inside [i, j) that names the speaker: a person before an organisation."""
