@@ -27,7 +27,7 @@ from claims.text.normalize import normalize
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED
 
 _COMMAS = {",", "،", ";", "؛"}
-_QUOTES = {'"', "«", "»", "“", "”", "'", "‘", "’"}
+_QUOTES = {'"', "«", "»", "“", "”", "'", "‘", "’", "''", "``"}
 _DASHES = {"-", "–", "—", "―"}
 _MIN_PART_WORDS = 4
 _EN_SKIP_BEFORE_VERB = frozenset(
@@ -317,12 +317,17 @@ class Rules:
             return m, "subject-first"
         np = self._en_np_before(s, k, lo)
         if np:
-            m = s.mention_at.get(np[0])
-            return (m if m is not None and m.end <= np[1] else np), "subject-first"
-        if prev is not None and prev.text in _COMMAS:
+            m = s.best_mention_in(*np)
+            if m is not None and (m.start, m.end) == np:
+                return m, "subject-first"
+            return (np, m), "subject-first"
+        if prev is not None and prev.text in _COMMAS:  # "…, said Mr. Barrett, the lawyer for the agency."
             m = s.mention_after(verb.end, min(part.end, verb.end + 3))
             if m is not None:
                 return m, "inverted"
+            np = self._en_np_after(s, verb.end, part.end)
+            if np and (np[1] >= part.end or s.toks[np[1]].is_punct) and self._looks_like_name(s, *np):
+                return np, "inverted"
         return None, "subject-first"
 
     def _opens_content(self, s: _Sentence, verb: Cue, end: int) -> bool:
@@ -522,6 +527,8 @@ class Rules:
             name = self._chunk_start(s, start - 1, lo)
             if name is None or not self._looks_like_name(s, name, start - 1):
                 return None
+            if any(c.start == start and c.has("citing") for c in s.cues):  # "NK News, citing KCNA, said"
+                return (name, start - 1)
             return (name, end - 1)
         start = self._chunk_start(s, end, lo)
         if start is None or start == end or end - start > 8 or not self._looks_like_name(s, start, end):
@@ -544,7 +551,12 @@ class Rules:
         if not words or any(t.norm in self.lexicon.np_stop and k == 0 for k, t in enumerate(words)):
             return False
         first = words[0]
-        return first.text[:1].isupper() or first.norm in _EN_PRONOUNS or first.norm in _EN_DETERMINERS
+        return (
+            first.text[:1].isupper()
+            or first.text[:1].isdigit()
+            or first.norm in _EN_PRONOUNS
+            or first.norm in _EN_DETERMINERS
+        )
 
     def _en_np_after(self, s: _Sentence, i: int, end: int) -> tuple[int, int] | None:
         j = i

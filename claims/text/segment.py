@@ -17,9 +17,9 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 SENTENCE_ENDS = frozenset({".", "؟", "?", "!", "؛", "..", "...", "…", "……", "!?", "?!", "۔"})
-_OPEN_QUOTES = {"«": "»", "“": "”", "„": "“", "‹": "›"}
-_STRAIGHT_QUOTES = {'"'}
-_CLOSERS = frozenset({"»", "”", '"', "’", ")", "]", "›"})
+_OPEN_QUOTES = {"«": "»", "“": "”", "„": "“", "‹": "›", "``": "''"}
+_STRAIGHT_QUOTES = {'"', "''"}
+_CLOSERS = frozenset({"»", "”", '"', "’", ")", "]", "›", "''"})
 
 # A one-letter Arabic clitic written with tatweel right before a quote or bracket: بـ«دعم → بـ « دعم
 _ARABIC_PREFIXES = [r"[وفبلك]{1,2}ـ+(?=[«\"“‘'(\[])", "«", "»", '"', "“", "”"]
