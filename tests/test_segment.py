@@ -36,7 +36,17 @@ def test_segment_arabic_tokenizer(text, tokens):
         (
             'He said: "We will go. Now." Mr. Smith left the U.S. on Sept. 11.',
             "en",
-            ['He said: "We will go. Now." Mr. Smith left the U.S. on Sept. 11.'],
+            ['He said: "We will go. Now."', "Mr. Smith left the U.S. on Sept. 11."],
+        ),
+        (
+            'She said the "rigged system. It has to change" was the problem.',
+            "en",
+            ['She said the "rigged system. It has to change" was the problem.'],
+        ),
+        (
+            "وقال: «لن نتراجع.» وأضاف أن المحادثات ستستمر.",
+            "ar",
+            ["وقال: «لن نتراجع.»", "وأضاف أن المحادثات ستستمر."],
         ),
         (
             "Is it over? Officials said no. The talks went on!",

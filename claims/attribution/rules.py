@@ -28,6 +28,7 @@ from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED
 
 _COMMAS = {",", "،", ";", "؛"}
 _QUOTES = {'"', "«", "»", "“", "”", "'", "‘", "’", "''", "``"}
+_DOUBLE_QUOTES = {'"', "«", "»", "“", "”", "''", "``"}
 _DASHES = {"-", "–", "—", "―"}
 _MIN_PART_WORDS = 4
 _EN_SKIP_BEFORE_VERB = frozenset(
@@ -110,7 +111,7 @@ class Rules:
         persons = frozenset(
             m.value for m in mentions if m.kind == "source" and self._kind(m.value) == "person"
         )
-        sentence = _Sentence(toks, mentions, mention_at, cues, persons)
+        sentence = _Sentence(toks, mentions, mention_at, cues, persons, self.ar)
         for start, end in self._split(sentence):
             sentence.parts.append(self._attribute(sentence, start, end, ctx))
         parts = sentence.parts
@@ -467,9 +468,10 @@ class Rules:
             return state.id if state else ANONYMOUS
         if target == "ministry":
             return ctx.last_by_medium.get("ministry", ANONYMOUS)
-        # speaker / pronoun
+        # speaker / pronoun: the last speaker; in Arabic a verb with no subject may also reach back to a
+        # name in the previous sentence (see _continuation), an English pronoun may not.
         pronoun_gender = {"he": "m", "she": "f"}.get(s.toks[m.start].norm, gender)
-        speaker = self._last_speaker(ctx, pronoun_gender)
+        speaker = self._last_speaker(ctx, pronoun_gender, mentions=self.ar)
         return speaker.source if speaker and speaker.source != UNREGISTERED else ANONYMOUS
 
     def _continuation(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> tuple[str, str]:
@@ -487,10 +489,10 @@ class Rules:
             return UNATTRIBUTED, ""
         return found.source, found.name
 
-    def _last_speaker(self, ctx: Context, gender: str) -> Speaker | None:
+    def _last_speaker(self, ctx: Context, gender: str, mentions: bool = True) -> Speaker | None:
         if ctx.last_speaker and _agrees(ctx.last_speaker.gender, gender):
             return ctx.last_speaker
-        for sp in reversed(ctx.previous_mentions):
+        for sp in reversed(ctx.previous_mentions if mentions else []):
             if sp.kind in _SPEAKER_KINDS and _agrees(sp.gender, gender):
                 return sp
         return None
@@ -531,7 +533,10 @@ class Rules:
                 return (name, start - 1)
             return (name, end - 1)
         start = self._chunk_start(s, end, lo)
-        if start is None or start == end or end - start > 8 or not self._looks_like_name(s, start, end):
+        if start is not None and start < end and not self._looks_like_name(s, start, end) and start - 1 > lo:
+            if s.toks[start - 1].norm in ("and", "or"):  # "Experts on North Korea and nuclear proliferation said"
+                start = self._chunk_start(s, start - 1, lo)
+        if start is None or start == end or end - start > 10 or not self._looks_like_name(s, start, end):
             return None
         return (start, end)
 
@@ -539,7 +544,7 @@ class Rules:
         j = end
         while j > lo and end - j < (20 if appositive else 8):
             t = s.toks[j - 1]
-            if t.text in _CHUNK_BREAKS or t.text in _QUOTES or t.text in (";", ":", "(", ")") or t.quoted:
+            if t.text in _CHUNK_BREAKS or t.text in _DOUBLE_QUOTES or t.text in (";", ":", "(", ")") or t.quoted:
                 break
             if not appositive and t.norm in _EN_NP_STOP:
                 break
@@ -607,6 +612,7 @@ class _Sentence:
     mention_at: dict[int, Mention]
     cues: Sequence[Cue]
     persons: frozenset[str] = frozenset()
+    arabic: bool = True
     parts: list[Part] = field(default_factory=list)
 
     def text_of(self, i: int, j: int) -> str:
@@ -624,6 +630,8 @@ class _Sentence:
                 return c.start
         for k in range(i, end):
             t = self.toks[k]
+            if not self.arabic and k > i and t.text not in (":",):
+                continue  # English content opens with "that" or right at a quote or colon
             if t.text in ("«", "“", ":") or (t.text == '"' and k + 1 < len(self.toks) and self.toks[k + 1].quoted
                                               and k + 2 < len(self.toks) and self.toks[k + 2].quoted):
                 return k

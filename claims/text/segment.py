@@ -43,7 +43,16 @@ class SentenceSplitter:
             trailing = _ends_sentence(token.text) or token.text in _CLOSERS
             token.is_sent_start = i == 0 or (after_end and not (trailing and not inside[i]))
             if inside[i]:
-                after_end = False
+                # «… الأمر.» وقال — "… change." She said: a full stop just inside a closing quote ends the
+                # sentence when what follows the quote starts a new one.
+                after_end = (
+                    _ends_sentence(token.text)
+                    and i + 2 < len(doc)
+                    and doc[i + 1].text in _CLOSERS
+                    and not inside[i + 1]
+                    and not doc[i + 2].text[:1].islower()
+                    and not doc[i + 2].is_punct
+                )
             elif _ends_sentence(token.text):
                 after_end = True
             elif not (token.text in _CLOSERS and after_end):
