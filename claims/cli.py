@@ -174,7 +174,7 @@ def sources(
 
     table = Table(show_header=True, header_style="bold")
     for col in ("id", "name", "Arabic", "kind", "group"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in ("id", "group"))
     for s in found:
         table.add_row(s.id, s.name, s.name_ar, s.kind, s.group)
     make_console().print(table)

@@ -117,9 +117,18 @@ class MentionFinder:
                     continue
                 cutoff = FUZZY_CUTOFF_MULTI if n > 1 else FUZZY_CUTOFF_SINGLE
                 hit = process.extractOne(window, choices[0], scorer=fuzz.ratio, score_cutoff=cutoff)
-                if hit:
+                if hit and _same_words(window, hit[0]):
                     return Mention(i, i + n, "source", choices[1][hit[2]], fuzzy=True)
         return None
+
+
+def _same_words(window: str, alias: str) -> bool:
+    """A near miss is a spelling variant (جونج / جونغ), not another word form: "South Korean" is not
+    "South Korea", "Russian" is not "Russia"."""
+    for w, a in zip(window.split(" "), alias.split(" "), strict=False):
+        if w != a and (w.startswith(a) or a.startswith(w) or w[:1] != a[:1]):
+            return False
+    return True
 
 
 def find_cues(toks: Sequence[Tok], lexicon: Lexicon) -> list[Cue]:

@@ -33,8 +33,11 @@ _DASHES = {"-", "–", "—", "―"}
 _MIN_PART_WORDS = 4
 _EN_SKIP_BEFORE_VERB = frozenset(
     "has have had also previously later then will would did does repeatedly again recently publicly "
-    "initially once earlier is was were are has't never often always already just".split()
+    "initially once earlier never often always already just could should may might must can "
+    "reportedly apparently privately openly firmly flatly".split()
 )
+_EN_BE = frozenset("is are was were be been being".split())
+_EN_PASSIVE_CUES = frozenset("told asked quoted cited reported expected".split())
 _EN_NP_STOP = frozenset("that and but while because when if which who whom whose where as so or".split())
 _EN_PRONOUNS = frozenset("he she they it we i you".split())
 _EN_DETERMINERS = frozenset("the a an his her their its our my your this that these those".split())
@@ -291,8 +294,11 @@ class Rules:
         i = verb.start
         tok = s.toks[i]
         prev = s.toks[i - 1] if i > lo else None
-        # "the claims", "United States", "his reports": a noun, not a reporting verb
-        if prev is not None and (tok.text[:1].isupper() or prev.norm in _EN_DETERMINERS):
+        # "the claims", "United States", "his reports": a noun, not a reporting verb; "is observed", "to think":
+        # a passive or an infinitive, not a finite reporting clause
+        if prev is not None and (tok.text[:1].isupper() or prev.norm in _EN_DETERMINERS or prev.norm == "to"):
+            return None, ""
+        if prev is not None and prev.norm in _EN_BE and tok.norm not in _EN_PASSIVE_CUES:
             return None, ""
         after_quote = prev is not None and (
             prev.text in _QUOTES or (prev.text in _COMMAS and i - 2 >= lo and s.toks[i - 2].text in _QUOTES)
@@ -533,6 +539,11 @@ class Rules:
                 return (name, start - 1)
             return (name, end - 1)
         start = self._chunk_start(s, end, lo)
+        if start is not None and start < end and not self._looks_like_name(s, start, end) and end - start <= 6:
+            # "…, attorneys for the family said." — after a clause or a quote, any short noun phrase will do
+            before = s.toks[start - 1].text if start > lo else ""
+            if before in _COMMAS or before in _DOUBLE_QUOTES:
+                return (start, end)
         if start is not None and start < end and not self._looks_like_name(s, start, end) and start - 1 > lo:
             if s.toks[start - 1].norm in ("and", "or"):  # "Experts on North Korea and nuclear proliferation said"
                 start = self._chunk_start(s, start - 1, lo)
@@ -557,7 +568,7 @@ class Rules:
             return False
         first = words[0]
         return (
-            first.text[:1].isupper()
+            any(t.text[:1].isupper() for t in words)
             or first.text[:1].isdigit()
             or first.norm in _EN_PRONOUNS
             or first.norm in _EN_DETERMINERS
@@ -616,7 +627,13 @@ class _Sentence:
     parts: list[Part] = field(default_factory=list)
 
     def text_of(self, i: int, j: int) -> str:
-        return " ".join(t.text for t in self.toks[i:j])
+        """The words of tokens [i, j) as written (spacing restored from the offsets)."""
+        out = []
+        for k in range(i, j):
+            if k > i and self.toks[k - 1].end < self.toks[k].start:
+                out.append(" ")
+            out.append(self.toks[k].text)
+        return "".join(out)
 
     def is_connector(self, i: int) -> bool:
         return any(c.start == i and c.has("connector") for c in self.cues)

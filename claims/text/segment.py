@@ -78,12 +78,17 @@ def quoted_tokens(doc: Doc) -> list[bool]:
             for k in range(opened + 1, i):
                 inside[k] = True
         elif t in _STRAIGHT_QUOTES:
-            if straight_open is None:
+            # A straight quote opens when it follows a space and touches the next word, closes when it
+            # touches the word before; the direction keeps one stray quote from inverting a paragraph.
+            spaced_before = i == 0 or bool(doc[i - 1].whitespace_) or doc[i - 1].text in "([{"
+            if straight_open is None and (spaced_before or i == 0):
                 straight_open = i
-            else:
+            elif straight_open is not None and not (spaced_before and not token.whitespace_):
                 for k in range(straight_open + 1, i):
                     inside[k] = True
                 straight_open = None
+            elif straight_open is not None:
+                straight_open = i  # an opening quote while one is open: the first one was stray
     return inside
 
 
