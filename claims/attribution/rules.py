@@ -362,7 +362,17 @@ class Rules:
         return len(rest) <= 3 and left > part.start + 2 and not s.next_complementizer(verb.end, part.end)
 
     def _colon(self, s: _Sentence, part: Part, ctx: Context) -> None:
-        """``روسيا: …`` — a name then a colon at the start of the part."""
+        """``روسيا: …`` — a name then a colon at the start of the part; ``“…” ― Name`` at its end."""
+        for k in range(max(part.start + 1, part.end - 7), part.end - 1):
+            if s.toks[k].text in ("―", "—") and s.toks[k - 1].text in _DOUBLE_QUOTES:
+                name = s.trim(k + 1, part.end)
+                if name and self._looks_like_name(s, *name):
+                    m = s.best_mention_in(*name)
+                    part.mention, part.cue, part.rule = name, (k, k + 1), "colon"
+                    part.source = self._resolve(m, s, ctx, "") if m else UNREGISTERED
+                    part.source_name = "" if m else s.text_of(*name)
+                    part.content = s.trim(part.start, k)
+                    return
         m = s.mention_at.get(part.start)
         if m is None:
             for k in range(part.start, min(part.end, part.start + 5)):
@@ -484,7 +494,8 @@ class Rules:
         """A verb with no subject of its own: the speaker of an earlier part of the same sentence, a person
         named earlier in it, or the last speaker that agrees with the verb. Returns (source, name)."""
         for earlier in reversed(s.parts):
-            if earlier.source not in (UNATTRIBUTED, ANONYMOUS) and earlier.rule != "wire-credit":
+            if earlier.source not in (UNATTRIBUTED,) and earlier.rule != "wire-credit":
+                part.mention = earlier.mention  # the same words name the speaker of both parts
                 return earlier.source, earlier.source_name
         for m in reversed([m for m in s.mentions if m.end <= verb.start and m.kind == "source"]):
             src = self.registry.get(m.value)
