@@ -151,6 +151,8 @@ class Rules:
             j -= 1
         if j >= 0 and s.toks[j].text in _COMMAS:
             return j + 1 if self.ar else i if j + 1 < i and s.is_connector(j + 1) else j + 1
+        if not self.ar and j + 1 < i and s.mention_at.get(i) is not None:
+            return i  # "Putin said X and analysts believe Y": a connector and a named subject suffice
         return None
 
     def _has_content_after(self, s: _Sentence, cue: Cue) -> bool:
@@ -577,6 +579,8 @@ class Rules:
         words = s.toks[i:j]
         if not words or any(t.norm in self.lexicon.np_stop and k == 0 for k, t in enumerate(words)):
             return False
+        if any(t.norm in _EN_BE for t in words):  # "Republicans were angry": a clause, not a name
+            return False
         first = words[0]
         return (
             any(t.text[:1].isupper() for t in words)
@@ -688,7 +692,9 @@ class _Sentence:
 
     def best_mention_in(self, i: int, j: int) -> Mention | None:
         """The mention inside [i, j) that names the speaker: a person before an organisation."""
-        inside = [m for m in self.mentions if i <= m.start and m.end <= j]
+        # an unnamed-source noun names the speaker only at the head of the phrase: "a spokesman said", not
+        # "Phil Smith, a spokesman for the union, said"
+        inside = [m for m in self.mentions if i <= m.start and m.end <= j and (m.kind == "source" or m.start - i <= 1 or self.arabic)]
         return next((m for m in inside if m.kind == "source" and m.value in self.persons), None) or (
             inside[0] if inside else None
         )

@@ -61,7 +61,8 @@ _SKIP_REASON = {
     "keywords": "keywords",
     "read_also": "read-also",
 }
-_QUESTION_END = re.compile(r"[?؟][\s.…»\"”)]*$")
+# A question mark closing the sentence itself; one inside a closing quotation is quoted speech.
+_QUESTION_END = re.compile(r"[?؟][\s.…)]*$")
 _WORD = re.compile(r"\w+")
 
 
