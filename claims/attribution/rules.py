@@ -170,6 +170,8 @@ class Rules:
             part.source, part.cue, part.rule = ANONYMOUS, (impersonal.start, impersonal.end), "impersonal"
             part.content = self._content_after(s, impersonal.end, end)
         else:
+            if not self.ar and verbs and self._ends_part(s, verbs[-1], end):
+                verbs = [verbs[-1], *verbs[:-1]]  # "…, sources said." governs everything before it
             for verb in verbs:  # the first reporting verb that really attributes
                 self._verb(s, part, verb, ctx)
                 if part.cue:
@@ -324,6 +326,10 @@ class Rules:
         m = s.mention_ending_at(k)
         if m is not None and m.start >= lo:
             return m, "subject-first"
+        if prev is not None and prev.norm in ("and", "but") and k == i:
+            first = s.mention_at.get(lo)
+            if first is not None and first.kind == "source":
+                return first, "coordinated"  # "Cruz exhorted Republicans … and said he was …"
         np = self._en_np_before(s, k, lo)
         if np:
             m = s.best_mention_in(*np)
@@ -347,6 +353,12 @@ class Rules:
         return s.next_complementizer(k, min(end, k + 1)) is not None or (
             k < end and s.toks[k].text in _QUOTES
         )
+
+    def _ends_part(self, s: _Sentence, verb: Cue, end: int) -> bool:
+        """An English verb that closes its part after a comma: "…, sources said." """
+        rest = [t for t in s.toks[verb.end : end] if not t.is_punct]
+        before = s.toks[max(0, verb.start - 6) : verb.start]
+        return len(rest) <= 2 and any(t.text in _COMMAS for t in before)
 
     def _after_quote(self, s: _Sentence, part: Part) -> bool:
         """``"…," Melanie said`` — the source follows a closing quote: the quote is the content."""
@@ -403,7 +415,7 @@ class Rules:
                 if self.ar
                 else self._en_np_after(s, chosen.end, part.end)
             )
-            if np is not None and np[1] - np[0] > 6:
+            if np is not None and np[1] - np[0] > (6 if self.ar else 12):
                 np = None
         if m is None and np is None:
             return
@@ -591,7 +603,7 @@ class Rules:
 
     def _en_np_after(self, s: _Sentence, i: int, end: int) -> tuple[int, int] | None:
         j = i
-        while j < end and j < i + 10:
+        while j < end and j < i + 13:
             t = s.toks[j]
             if (t.is_punct and t.text not in ("'s", "’s", "-", ".", "&")) or t.norm in _EN_NP_STOP:
                 break
