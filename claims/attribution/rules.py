@@ -300,7 +300,8 @@ class Rules:
         prev = s.toks[i - 1] if i > lo else None
         # "the claims", "United States", "his reports": a noun, not a reporting verb; "is observed", "to think":
         # a passive or an infinitive, not a finite reporting clause
-        if prev is not None and (tok.text[:1].isupper() or prev.norm in _EN_DETERMINERS or prev.norm == "to"):
+        capitalised = tok.text[:1].isupper() and not s.title_case
+        if prev is not None and (capitalised or prev.norm in _EN_DETERMINERS or prev.norm == "to"):
             return None, ""
         if prev is not None and prev.norm in _EN_BE and tok.norm not in _EN_PASSIVE_CUES:
             return None, ""
@@ -652,6 +653,12 @@ class _Sentence:
     persons: frozenset[str] = frozenset()
     arabic: bool = True
     parts: list[Part] = field(default_factory=list)
+
+    @property
+    def title_case(self) -> bool:
+        """A headline in Title Case ("Obama Says Museum Will Tell …"): capitals say nothing about nouns."""
+        words = [t for t in self.toks if t.text[:1].isalpha()]
+        return len(words) >= 4 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
 
     def text_of(self, i: int, j: int) -> str:
         """The words of tokens [i, j) as written (spacing restored from the offsets)."""
