@@ -92,6 +92,7 @@ class Attribution:
         ctx = doc.user_data.get(CONTEXT_KEY)
         if ctx is None:
             ctx = doc.user_data[CONTEXT_KEY] = Context()
+        ctx.paragraph_speaker = None  # a quotation does not run on into the next paragraph
         toks = doc_tokens(doc, self.lexicon)
         spans = doc.spans.get("claims_sources", [])
         results: list[dict] = []

@@ -96,6 +96,7 @@ class Context:
     last_by_medium: dict[str, str] = field(default_factory=dict)
     last_state_group: str | None = None
     wire: str | None = None
+    paragraph_speaker: Part | None = None  # the last attributed part of the current paragraph
 
 
 class Rules:
@@ -184,6 +185,11 @@ class Rules:
         hedge = next((c for c in cues if c.has("hedge")), None)
         if hedge:
             part.hedge = (hedge.start, hedge.end)
+        if part.source == UNATTRIBUTED and ctx.paragraph_speaker and self._all_quoted(s, start, end):
+            # '"…," he said. "More of the same quote."' — the quotation goes on, so does its speaker
+            speaker = ctx.paragraph_speaker
+            part.source, part.source_name, part.via = speaker.source, speaker.source_name, list(speaker.via)
+            part.rule, part.content = "quote-continuation", s.trim(start, end)
         if part.source == UNATTRIBUTED and ctx.wire:
             part.source, part.rule = ctx.wire, "wire-credit"
         elif ctx.wire and part.source != ctx.wire and ctx.wire not in part.via:
@@ -237,8 +243,10 @@ class Rules:
         if np is not None:
             m = s.best_mention_in(*np)
             # an unknown noun phrase is a subject only when the content opens right after it
-            near = comp is not None and comp - np[1] <= 6 and not any(
-                np[1] <= c.start < comp and c.has("verb") for c in s.cues
+            near = (
+                comp is not None
+                and comp - np[1] <= 6
+                and not any(np[1] <= c.start < comp and c.has("verb") for c in s.cues)
             )
             if m is not None or near:
                 return (np, m), "cue-first"
@@ -354,6 +362,10 @@ class Rules:
         return s.next_complementizer(k, min(end, k + 1)) is not None or (
             k < end and s.toks[k].text in _QUOTES
         )
+
+    def _all_quoted(self, s: _Sentence, start: int, end: int) -> bool:
+        words = [t for t in s.toks[start:end] if not t.is_punct]
+        return bool(words) and s.toks[start].text in _DOUBLE_QUOTES and all(t.quoted for t in words)
 
     def _ends_part(self, s: _Sentence, verb: Cue, end: int) -> bool:
         """An English verb that closes its part after a comma: "…, sources said." """
@@ -565,13 +577,21 @@ class Rules:
                 return (name, start - 1)
             return (name, end - 1)
         start = self._chunk_start(s, end, lo)
-        if start is not None and start < end and not self._looks_like_name(s, start, end) and end - start <= 6:
+        if (
+            start is not None
+            and start < end
+            and not self._looks_like_name(s, start, end)
+            and end - start <= 6
+        ):
             # "…, attorneys for the family said." — after a clause or a quote, any short noun phrase will do
             before = s.toks[start - 1].text if start > lo else ""
             if before in _COMMAS or before in _DOUBLE_QUOTES:
                 return (start, end)
         if start is not None and start < end and not self._looks_like_name(s, start, end) and start - 1 > lo:
-            if s.toks[start - 1].norm in ("and", "or"):  # "Experts on North Korea and nuclear proliferation said"
+            if s.toks[start - 1].norm in (
+                "and",
+                "or",
+            ):  # "Experts on North Korea and nuclear proliferation said"
                 start = self._chunk_start(s, start - 1, lo)
         if start is None or start == end or end - start > 10 or not self._looks_like_name(s, start, end):
             return None
@@ -581,7 +601,12 @@ class Rules:
         j = end
         while j > lo and end - j < (20 if appositive else 8):
             t = s.toks[j - 1]
-            if t.text in _CHUNK_BREAKS or t.text in _DOUBLE_QUOTES or t.text in (";", ":", "(", ")") or t.quoted:
+            if (
+                t.text in _CHUNK_BREAKS
+                or t.text in _DOUBLE_QUOTES
+                or t.text in (";", ":", "(", ")")
+                or t.quoted
+            ):
                 break
             if not appositive and t.norm in _EN_NP_STOP:
                 break
@@ -627,6 +652,8 @@ class Rules:
             if self.registry.state_media_of(src.group):
                 ctx.last_state_group = src.group
         for part in parts:
+            if part.source != UNATTRIBUTED and part.rule != "wire-credit":
+                ctx.paragraph_speaker = part
             if part.source in (UNATTRIBUTED, ANONYMOUS) or part.rule == "wire-credit":
                 continue
             src = self.registry.get(part.source)
@@ -683,8 +710,13 @@ class _Sentence:
             t = self.toks[k]
             if not self.arabic and k > i and t.text not in (":",):
                 continue  # English content opens with "that" or right at a quote or colon
-            if t.text in ("«", "“", ":") or (t.text == '"' and k + 1 < len(self.toks) and self.toks[k + 1].quoted
-                                              and k + 2 < len(self.toks) and self.toks[k + 2].quoted):
+            if t.text in ("«", "“", ":") or (
+                t.text == '"'
+                and k + 1 < len(self.toks)
+                and self.toks[k + 1].quoted
+                and k + 2 < len(self.toks)
+                and self.toks[k + 2].quoted
+            ):
                 return k
         return None
 
@@ -713,7 +745,11 @@ class _Sentence:
         """The mention inside [i, j) that names the speaker: a person before an organisation."""
         # an unnamed-source noun names the speaker only at the head of the phrase: "a spokesman said", not
         # "Phil Smith, a spokesman for the union, said"
-        inside = [m for m in self.mentions if i <= m.start and m.end <= j and (m.kind == "source" or m.start - i <= 1 or self.arabic)]
+        inside = [
+            m
+            for m in self.mentions
+            if i <= m.start and m.end <= j and (m.kind == "source" or m.start - i <= 1 or self.arabic)
+        ]
         return next((m for m in inside if m.kind == "source" and m.value in self.persons), None) or (
             inside[0] if inside else None
         )

@@ -35,6 +35,10 @@ def predict_attributions(records: Iterable[dict], registry: Registry) -> list[di
         attributions = []
         for item in report.claims:
             a, c = item.claim.attribution, item.claim
+            if a.rule == "quote-continuation" and attributions:
+                # one relation, one content: the quotation that runs on extends the previous content
+                attributions[-1]["content"][1] = c.span.end
+                continue
             if a.cue is None and a.mention is None:
                 continue
             content = c.content or c.span
