@@ -55,6 +55,8 @@ _SPEAKER_KINDS = frozenset(
         "armed-group",
     }
 )
+# «حسابات مقربة من "تحرير الشام"»: inside a noun phrase «من» joins, it does not end it
+_AR_NP_JOINERS = frozenset({"من"})
 _CHUNK_BREAKS = frozenset({",", "--", "—", "–", "―"})
 
 
@@ -243,9 +245,11 @@ class Rules:
         if np is not None:
             m = s.best_mention_in(*np)
             # an unknown noun phrase is a subject only when the content opens right after it
+            gap = [t for t in s.toks[np[1] : comp] if not t.is_punct] if comp is not None else []
+            opens = verb.start - part.start <= 1  # «وأشار X … إلى أن»: a sentence that opens with the cue
             near = (
                 comp is not None
-                and comp - np[1] <= 6
+                and (len(gap) <= 8 or opens)
                 and not any(np[1] <= c.start < comp and c.has("verb") for c in s.cues)
             )
             if m is not None or near:
@@ -286,7 +290,9 @@ class Rules:
             t = s.toks[k]
             if t.is_punct and t.text not in _QUOTES and t.text not in ("-", "(", ")"):
                 break
-            if t.forms[0] in self.lexicon.np_stop or _prepositional_article(t.norm):
+            if (k == j or t.norm not in _AR_NP_JOINERS) and (
+                t.forms[0] in self.lexicon.np_stop or _prepositional_article(t.norm)
+            ):
                 break
             if (
                 any(c.start == k and (c.has("verb") or c.has("prep") or c.has("comp")) for c in s.cues)
@@ -412,8 +418,10 @@ class Rules:
                     return
             return
         k = m.end
+        while k < min(part.end, m.end + 3) and s.toks[k].text not in (":", "―") and not s.toks[k].is_punct:
+            k += 1  # «خبير أمني: …» — a short description may follow the name before the colon
         if k < part.end and s.toks[k].text in (":", "―"):
-            part.mention, part.cue, part.rule = (m.start, m.end), (k, k + 1), "colon"
+            part.mention, part.cue, part.rule = (m.start, k), (k, k + 1), "colon"
             part.source = self._resolve(m, s, ctx, "")
             part.content = s.trim(k + 1, part.end)
 
