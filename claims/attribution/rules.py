@@ -156,6 +156,12 @@ class Rules:
             return j + 1 if self.ar else i if j + 1 < i and s.is_connector(j + 1) else j + 1
         if not self.ar and j + 1 < i and s.mention_at.get(i) is not None:
             return i  # "Putin said X and analysts believe Y": a connector and a named subject suffice
+        if self.ar and cue.has("verb") and s.toks[i].norm[:1] in "وف" and s.toks[i].norm not in s.toks[i].forms[1:]:
+            # «… الوضع الطارئ وقال التقرير إن …»: a reporting verb carrying «و» opens a clause of its own
+            # when its subject and a complementiser follow
+            comp = s.next_complementizer(cue.end, min(len(s.toks), cue.end + 12))
+            if comp is not None and comp > cue.end and (s.mention_at.get(cue.end) or not s.only_punct(cue.end, comp)):
+                return i
         return None
 
     def _has_content_after(self, s: _Sentence, cue: Cue) -> bool:
