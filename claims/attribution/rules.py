@@ -278,18 +278,23 @@ class Rules:
             if t.text in _COMMAS and k - j >= 2:
                 break
             j -= 1
-        if j < k and s.toks[j].forms[0] not in self.lexicon.np_stop:
+        if j < k and (j in s.mention_at or self._can_open_subject(s.toks[j])):
             m = s.best_mention_in(j, k)
             if m is None and k - j > 8:
                 return None, "cue-first"
             return ((j, k), m), "subject-first"
         return None, "cue-first"
 
-    def _ar_np_after(self, s: _Sentence, i: int, end: int, comp: int | None) -> tuple[int, int] | None:
-        """The noun phrase right after an Arabic verb, up to the complementiser or a preposition."""
+    def _ar_np_after(
+        self, s: _Sentence, i: int, end: int, comp: int | None, subject: bool = True
+    ) -> tuple[int, int] | None:
+        """The noun phrase right after an Arabic verb (or prepositional cue), up to the complementiser or a
+        preposition. A subject never opens with a preposition, a digit or a demonstrative."""
         j = i
         while j < end and s.toks[j].is_punct and s.toks[j].text not in _QUOTES:
             j += 1
+        if subject and j < end and j not in s.mention_at and not self._can_open_subject(s.toks[j]):
+            return None
         limit = comp if comp is not None else end
         k = j
         while k < limit and k - j < 12:
@@ -379,6 +384,12 @@ class Rules:
         words = [t for t in s.toks[start:end] if not t.is_punct]
         return bool(words) and s.toks[start].text in _DOUBLE_QUOTES and all(t.quoted for t in words)
 
+    def _can_open_subject(self, tok: Tok) -> bool:
+        if tok.text[:1].isdigit() or any(f in self.lexicon.np_stop for f in tok.forms):
+            return False
+        # بوفاة، لوكالة: a word under a preposition clitic is an adjunct, not the subject
+        return not (tok.norm[:1] in "بل" and len(tok.forms) > 1 and tok.forms[1] == tok.norm[1:])
+
     def _ends_part(self, s: _Sentence, verb: Cue, end: int) -> bool:
         """An English verb that closes its part after a comma: "…, sources said." """
         rest = [t for t in s.toks[verb.end : end] if not t.is_punct]
@@ -438,7 +449,7 @@ class Rules:
         np = None
         if m is None:
             np = (
-                self._ar_np_after(s, chosen.end, part.end, None)
+                self._ar_np_after(s, chosen.end, part.end, None, subject=False)
                 if self.ar
                 else self._en_np_after(s, chosen.end, part.end)
             )
