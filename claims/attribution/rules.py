@@ -260,6 +260,10 @@ class Rules:
             )
             if m is not None or near:
                 return (np, m), "cue-first"
+            if comp is None and self._clause_initial(s, part, verb):
+                # «وفي وقت سابق، أعلنت سلطات كازاخستان عقد جولة …»: a clause that opens with the cue names its
+                # subject next even without «أن»; take the head of the phrase
+                return ((np[0], min(np[1], np[0] + 3)), None), "cue-first"
         if verb.has("nominal") or (comp is None and not self._opens_content(s, verb, part.end)):
             return None, "cue-first"
         k = verb.start
@@ -280,7 +284,10 @@ class Rules:
             j -= 1
         if j < k and (j in s.mention_at or self._can_open_subject(s.toks[j])):
             m = s.best_mention_in(j, k)
-            if m is None and k - j > 8:
+            bounded = j == part.start or s.toks[j - 1].text in _COMMAS or s.toks[j - 1].text in (".", ":") or (
+                s.toks[j - 1].norm in self.lexicon.subject_boundaries.get("open", ())
+            )
+            if m is None and (k - j > 14 or (k - j > 8 and not bounded)):
                 return None, "cue-first"
             return ((j, k), m), "subject-first"
         return None, "cue-first"
@@ -299,7 +306,8 @@ class Rules:
         k = j
         while k < limit and k - j < 12:
             t = s.toks[k]
-            if t.is_punct and t.text not in _QUOTES and t.text not in ("-", "(", ")"):
+            spaced_dash = t.text == "-" and k > 0 and s.toks[k - 1].end < t.start  # «- بحسب الشائعات -»
+            if t.is_punct and (spaced_dash or (t.text not in _QUOTES and t.text not in ("-", "(", ")"))):
                 break
             if (k == j or t.norm not in _AR_NP_JOINERS) and (
                 t.forms[0] in self.lexicon.np_stop or _prepositional_article(t.norm)
@@ -383,6 +391,12 @@ class Rules:
     def _all_quoted(self, s: _Sentence, start: int, end: int) -> bool:
         words = [t for t in s.toks[start:end] if not t.is_punct]
         return bool(words) and s.toks[start].text in _DOUBLE_QUOTES and all(t.quoted for t in words)
+
+    def _clause_initial(self, s: _Sentence, part: Part, verb: Cue) -> bool:
+        k = verb.start - 1
+        while k >= part.start and (s.is_connector(k) or s.toks[k].norm in self.lexicon.subject_boundaries.get("open", ())):
+            k -= 1
+        return k < part.start or s.toks[k].text in _COMMAS or s.toks[k].text in (":", "-")
 
     def _can_open_subject(self, tok: Tok) -> bool:
         if tok.text[:1].isdigit() or any(f in self.lexicon.np_stop for f in tok.forms):
