@@ -156,3 +156,38 @@ class Report:
             counts[label] = sum(1 for c in self.claims if c.verdict.label == label)
         counts["unattributed"] = sum(1 for c in self.claims if not c.claim.attribution.attributed)
         return counts
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A claim to be stored: one line of a JSONL/CSV import, a ClaimReview item, or a claim of an ingested
+    article. ``source`` is a registry id; ``publisher`` the outlet that carried it when that differs."""
+
+    text: str
+    source: str
+    published: str | None = None  # YYYY-MM-DD
+    url: str | None = None
+    language: str | None = None
+    publisher: str | None = None
+    via: tuple[str, ...] = ()
+    rating: str | None = None  # fact-checker's verdict for ClaimReview records: false, misleading, true, ...
+    external_id: str | None = None
+    hedged: bool = False
+    demo: bool = False
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    """A claim as read back from the store."""
+
+    id: int
+    text: str
+    language: str
+    source: str
+    published: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    via: tuple[str, ...] = ()
+    rating: str | None = None
+    hedged: bool = False
+    score: float = 0.0  # retrieval score (higher is better), filled by searches
