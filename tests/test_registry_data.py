@@ -139,6 +139,15 @@ def test_registry_aliases_are_clean_strings():
             assert isinstance(alias, str) and alias == alias.strip() and alias, (source["id"], alias)
 
 
+def test_registry_entry_does_not_repeat_a_name():
+    repeated = {}
+    for source in SOURCES:
+        names = names_of(source)
+        if len(names) != len(set(names)):
+            repeated[source["id"]] = sorted({n for n in names if names.count(n) > 1})
+    assert repeated == {}
+
+
 def test_registry_no_name_shared_by_two_sources():
     owners: dict[str, set[str]] = defaultdict(set)
     for source in SOURCES:

@@ -52,19 +52,28 @@ def make_attribution(nlp: Language, name: str, sources: str | None) -> Attributi
 
 
 def doc_tokens(doc: Doc, lexicon: Lexicon) -> list[Tok]:
-    quoted = quoted_tokens(doc)
-    return [
-        Tok(
-            t.i,
-            t.text,
-            (n := normalize(t.text)),
-            token_forms(n, lexicon.language),
-            t.idx,
-            t.idx + len(t.text),
-            quoted[t.i],
-        )
-        for t in doc
-    ]
+    """The rules' view of the doc's tokens, made once per doc and shared by the components."""
+    cached = doc.user_data.get(_TOKENS_KEY)
+    if cached is None:
+        quoted = quoted_tokens(doc)
+        cached = doc.user_data[_TOKENS_KEY] = [
+            _tok(t.i, t.text, t.idx, quoted[t.i], lexicon.language) for t in doc
+        ]
+    return cached
+
+
+_TOKENS_KEY = "claims_tokens"
+
+
+@lru_cache(maxsize=200_000)
+def _forms(text: str, language: str) -> tuple[str, tuple[str, ...], bool]:
+    norm = normalize(text)
+    return norm, token_forms(norm, language), not any(ch.isalnum() for ch in text)
+
+
+def _tok(i: int, text: str, idx: int, quoted: bool, language: str) -> Tok:
+    norm, forms, punct = _forms(text, language)
+    return Tok(i, text, norm, forms, idx, idx + len(text), quoted, punct)
 
 
 class SourceMentions:
@@ -98,7 +107,10 @@ class Attribution:
         results: list[dict] = []
         for n, sent in enumerate(doc.sents):
             local = toks[sent.start : sent.end]
-            local = [Tok(t.i - sent.start, t.text, t.norm, t.forms, t.start, t.end, t.quoted) for t in local]
+            local = [
+                Tok(t.i - sent.start, t.text, t.norm, t.forms, t.start, t.end, t.quoted, t.is_punct)
+                for t in local
+            ]
             mentions = [_mention(s, sent.start) for s in spans if sent.start <= s.start < sent.end]
             cues = find_cues(local, self.lexicon)
             for part in self.rules.resolve(local, mentions, cues, ctx):

@@ -24,10 +24,7 @@ class Tok:
     start: int
     end: int
     quoted: bool = False
-
-    @property
-    def is_punct(self) -> bool:
-        return not any(ch.isalnum() for ch in self.text)
+    is_punct: bool = False
 
 
 def token_forms(norm: str, language: str) -> tuple[str, ...]:

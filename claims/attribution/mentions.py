@@ -103,10 +103,18 @@ class MentionFinder:
 
     def _fuzzy_at(self, toks: Sequence[Tok], i: int) -> Mention | None:
         tok = toks[i]
-        if self.lexicon.language == "en" and not tok.text[:1].isupper():
+        if (self.lexicon.language == "en" and not tok.text[:1].isupper()) or len(tok.norm) < 3:
             return None
+        # the longest window of word tokens starting here bounds the alias lengths worth trying
+        span = 1
+        while (
+            i + span < len(toks)
+            and span < self._lengths[0]
+            and (not toks[i + span].is_punct or toks[i + span].text == "-")
+        ):
+            span += 1
         for n in self._lengths:
-            if i + n > len(toks) or any(t.is_punct and t.text != "-" for t in toks[i + 1 : i + n]):
+            if n > span:
                 continue
             for form in tok.forms:
                 choices = self._fuzzy.get((n, form[:1]))

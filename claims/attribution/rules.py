@@ -156,11 +156,20 @@ class Rules:
             return j + 1 if self.ar else i if j + 1 < i and s.is_connector(j + 1) else j + 1
         if not self.ar and j + 1 < i and s.mention_at.get(i) is not None:
             return i  # "Putin said X and analysts believe Y": a connector and a named subject suffice
-        if self.ar and cue.has("verb") and s.toks[i].norm[:1] in "وف" and s.toks[i].norm not in s.toks[i].forms[1:]:
+        if (
+            self.ar
+            and cue.has("verb")
+            and s.toks[i].norm[:1] in "وف"
+            and s.toks[i].norm not in s.toks[i].forms[1:]
+        ):
             # «… الوضع الطارئ وقال التقرير إن …»: a reporting verb carrying «و» opens a clause of its own
             # when its subject and a complementiser follow
             comp = s.next_complementizer(cue.end, min(len(s.toks), cue.end + 12))
-            if comp is not None and comp > cue.end and (s.mention_at.get(cue.end) or not s.only_punct(cue.end, comp)):
+            if (
+                comp is not None
+                and comp > cue.end
+                and (s.mention_at.get(cue.end) or not s.only_punct(cue.end, comp))
+            ):
                 return i
         return None
 
@@ -284,8 +293,11 @@ class Rules:
             j -= 1
         if j < k and (j in s.mention_at or self._can_open_subject(s.toks[j])):
             m = s.best_mention_in(j, k)
-            bounded = j == part.start or s.toks[j - 1].text in _COMMAS or s.toks[j - 1].text in (".", ":") or (
-                s.toks[j - 1].norm in self.lexicon.subject_boundaries.get("open", ())
+            bounded = (
+                j == part.start
+                or s.toks[j - 1].text in _COMMAS
+                or s.toks[j - 1].text in (".", ":")
+                or (s.toks[j - 1].norm in self.lexicon.subject_boundaries.get("open", ()))
             )
             if m is None and (k - j > 14 or (k - j > 8 and not bounded)):
                 return None, "cue-first"
@@ -394,7 +406,9 @@ class Rules:
 
     def _clause_initial(self, s: _Sentence, part: Part, verb: Cue) -> bool:
         k = verb.start - 1
-        while k >= part.start and (s.is_connector(k) or s.toks[k].norm in self.lexicon.subject_boundaries.get("open", ())):
+        while k >= part.start and (
+            s.is_connector(k) or s.toks[k].norm in self.lexicon.subject_boundaries.get("open", ())
+        ):
             k -= 1
         return k < part.start or s.toks[k].text in _COMMAS or s.toks[k].text in (":", "-")
 
