@@ -12,13 +12,11 @@ from claims.text.read import DEFAULT_MAX_BYTES, read_input
 from claims.types import CheckedClaim, DocumentInfo, InputText, Report
 
 
-def check_text(
-    source: InputText, registry: Registry, matcher: Matcher | None = None, sources: str | None = None
-) -> Report:
+def check_text(source: InputText, registry: Registry, matcher: Matcher | None = None) -> Report:
     """Check decoded input against the store (or, with no store, mark every claim single-source)."""
     text = source.text
     layout = analyse(text)
-    extraction = extract(text, layout, registry, sources)
+    extraction = extract(text, layout, registry)
     publisher = registry.lookup(layout.publisher_text) if layout.publisher_text else None
     document = DocumentInfo(
         path=source.path,

@@ -119,7 +119,7 @@ def _check_all(files: list[str], sources: Path | None, max_bytes: int):  # type:
         raise UsageError("give at least one article file, or - for stdin")
     registry = _registry(sources)
     inputs = [read_input(f, max_bytes=max_bytes) for f in files]  # all readable before any output
-    return [check_text(i, registry, sources=str(sources) if sources else None) for i in inputs]
+    return [check_text(i, registry) for i in inputs]
 
 
 def _print_reports(reports, registry, fmt: Format, no_color: bool, width: int | None) -> None:  # type: ignore[no-untyped-def]

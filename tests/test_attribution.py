@@ -178,3 +178,42 @@ def test_attribution_components_work_in_a_plain_spacy_pipeline():
         ("وزارة الخارجية الروسية", "russia-mfa")
     ]
     assert [p["source"] for p in doc._.claims_parts] == ["russia-mfa"]
+
+
+def test_attribution_user_sources_file_adds_a_source(tmp_path):
+    extra = tmp_path / "newsroom.toml"
+    extra.write_text(
+        '[[source]]\nid = "daily-bugle"\nname = "Daily Bugle"\nname_ar = "ديلي بيوغل"\nkind = "media"\n'
+        'country = "US"\nmedium = "newspaper"\naliases = ["The Bugle"]\n',
+        encoding="utf-8",
+    )
+    reg = Registry.load(extra)
+    assert reg.get("daily-bugle").group == "daily-bugle"
+    assert attributions("The Bugle reported that the mayor resigned on Monday.", reg) == [
+        ("daily-bugle", [], False)
+    ]
+    assert attributions("وقالت ديلي بيوغل إن رئيس البلدية استقال يوم الاثنين.", reg) == [
+        ("daily-bugle", [], False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[[source]]\nid = "Bad Id"\nname = "x"\nkind = "media"\n', "kebab-case"),
+        ('[[source]]\nid = "x"\nname = "x"\nkind = "blog"\n', "unknown kind"),
+        ("[[source]\n", "not a valid TOML"),
+    ],
+)
+def test_attribution_bad_sources_file_is_a_clear_error(tmp_path, content, message):
+    from claims.errors import DataError
+
+    extra = tmp_path / "bad.toml"
+    extra.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        Registry.load(extra)
+
+
+def test_attribution_quote_continuation_keeps_the_speaker(reg):
+    text = '"The talks were useful," Lavrov said. "We will meet again in Moscow next month."'
+    assert [a[0] for a in attributions(text, reg)] == ["sergei-lavrov", "sergei-lavrov"]

@@ -78,8 +78,13 @@ def _tok(i: int, text: str, idx: int, quoted: bool, language: str) -> Tok:
 
 class SourceMentions:
     def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
-        self.finder = MentionFinder(registry, lexicon)
         self.lexicon = lexicon
+        self.use(registry)
+
+    def use(self, registry: Registry) -> SourceMentions:
+        """Match the names of ``registry`` (e.g. the package registry plus a newsroom's own file)."""
+        self.finder = MentionFinder(registry, self.lexicon)
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         toks = doc_tokens(doc, self.lexicon)
@@ -94,8 +99,12 @@ class SourceMentions:
 
 class Attribution:
     def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
-        self.rules = Rules(registry, lexicon)
         self.lexicon = lexicon
+        self.use(registry)
+
+    def use(self, registry: Registry) -> Attribution:
+        self.rules = Rules(registry, self.lexicon)
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = doc.user_data.get(CONTEXT_KEY)

@@ -13,7 +13,7 @@ from claims.attribution.components import CONTEXT_KEY
 from claims.attribution.registry import Registry
 from claims.attribution.rules import Context
 from claims.text.layout import Layout, is_question
-from claims.text.segment import pipeline
+from claims.text.segment import build_pipeline
 from claims.types import UNATTRIBUTED, UNREGISTERED, Attribution, Claim, Skipped, Span
 
 # "MOSCOW, Dec 5 (Reuters) -" · "بيروت ( رويترز ) -" · "(أ ف ب) –": the whole report is the wire's.
@@ -21,13 +21,11 @@ _WIRE_CREDIT = re.compile(r"^[^()\n]{0,60}?\(\s*([^()\n]{1,40}?)\s*\)\s*[-–—
 
 
 @lru_cache(maxsize=8)
-def attribution_pipeline(language: str, sources: str | None = None) -> Language:
-    """The sentence splitter followed by the source and attribution components."""
-    nlp = pipeline(language)
-    if "claims_attribution" in nlp.pipe_names:
-        return nlp
-    nlp.add_pipe("claims_sources", config={"sources": sources})
-    nlp.add_pipe("claims_attribution", config={"sources": sources})
+def attribution_pipeline(language: str, registry: Registry) -> Language:
+    """The sentence splitter followed by the source and attribution components, using ``registry``."""
+    nlp = build_pipeline(language)
+    nlp.add_pipe("claims_sources").use(registry)
+    nlp.add_pipe("claims_attribution").use(registry)
     return nlp
 
 
@@ -38,14 +36,14 @@ class Extraction:
     wire: str | None
 
 
-def extract(text: str, layout: Layout, registry: Registry, sources: str | None = None) -> Extraction:
+def extract(text: str, layout: Layout, registry: Registry) -> Extraction:
     ctx = Context()
     claims: list[Claim] = []
     skipped: list[Skipped] = []
     for k, para in enumerate(layout.paragraphs):
         if k < 2 and ctx.wire is None:
             ctx.wire = wire_credit(para.span.text, registry)
-        nlp = attribution_pipeline(para.language, sources)
+        nlp = attribution_pipeline(para.language, registry)
         doc = nlp.make_doc(para.span.text)
         doc.user_data[CONTEXT_KEY] = ctx
         for _, proc in nlp.pipeline:

@@ -40,7 +40,10 @@ class SentenceSplitter:
         after_end = False  # the previous token closed a sentence
         for i, token in enumerate(doc):
             # Runs of terminators and closing quotes stay with their sentence: `؟..`, `."`, `».`
-            trailing = _ends_sentence(token.text) or token.text in _CLOSERS
+            # (a closer only when it touches what precedes: `said. "We` opens the next sentence's quote)
+            trailing = _ends_sentence(token.text) or (
+                token.text in _CLOSERS and i > 0 and not doc[i - 1].whitespace_
+            )
             token.is_sent_start = i == 0 or (after_end and not (trailing and not inside[i]))
             if inside[i]:
                 # «… الأمر.» وقال — "… change." She said: a full stop just inside a closing quote ends the
@@ -55,7 +58,7 @@ class SentenceSplitter:
                 )
             elif _ends_sentence(token.text):
                 after_end = True
-            elif not (token.text in _CLOSERS and after_end):
+            elif not (trailing and after_end):
                 after_end = False
         return doc
 
@@ -94,7 +97,12 @@ def quoted_tokens(doc: Doc) -> list[bool]:
 
 @lru_cache(maxsize=4)
 def pipeline(language: str) -> Language:
-    """A blank spaCy pipeline for ``language`` (ar or en) with our tokenizer rules and sentence splitter."""
+    """The shared blank pipeline for ``language`` (ar or en): our tokenizer rules and sentence splitter."""
+    return build_pipeline(language)
+
+
+def build_pipeline(language: str) -> Language:
+    """A new blank spaCy pipeline for ``language`` with our tokenizer rules and sentence splitter."""
     nlp = spacy.blank("ar" if language == "ar" else "en")
     prefixes = list(nlp.Defaults.prefixes)
     suffixes = list(nlp.Defaults.suffixes)
