@@ -1,15 +1,22 @@
 """Verdicts: corroborated, disputed or single-source, with the reason in one sentence.
 
-Until a claims database is configured, every claim is single-source: nothing independent has been
-checked.
+Pure functions over frozen values: the evidence (stored claims already related to the claim) comes in,
+a Verdict goes out. Independence is decided by the registry's groups: KCNA and Rodong Sinmun are one
+voice, and a stored claim counts by the source it is attributed to, not by the outlet that carried it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
-from claims.types import Claim, DocumentInfo, Verdict
+from claims.attribution.registry import Registry
+from claims.resources import load_toml
+from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, Claim, DocumentInfo, Evidence, Verdict
+
+NO_SOURCE = (UNATTRIBUTED, ANONYMOUS, UNREGISTERED)
 
 
 class Matcher(Protocol):
@@ -21,3 +28,96 @@ class NoStore:
 
     def judge(self, claims: Sequence[Claim], document: DocumentInfo) -> list[Verdict]:
         return [Verdict("single-source", "no database yet: no other source has been checked") for _ in claims]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How much evidence a verdict needs."""
+
+    min_sources: int = 1  # independent supporting sources needed to corroborate
+    min_support: float = 70.0  # similarity score a supporting claim needs
+    min_contradiction: float = 50.0  # similarity score a contradicting claim needs
+
+
+@lru_cache(maxsize=1)
+def _group_labels() -> dict[str, str]:
+    return dict(load_toml("groups.toml").get("groups", {}))
+
+
+def origin_of(claim: Claim, document: DocumentInfo) -> str:
+    """Whose claim it is: its attributed source, or for the author's own voice the outlet that published it."""
+    source = claim.attribution.source_id
+    if source == UNATTRIBUTED and document.publisher_id:
+        return document.publisher_id
+    return source
+
+
+def independent(origin: str, other: str, registry: Registry, relays: Sequence[str] = ()) -> bool:
+    """Whether a claim by ``other`` is independent of one by ``origin`` (relayed through ``relays``)."""
+    if other in NO_SOURCE or other == origin:
+        return False
+    group = registry.group_of(other)
+    if origin not in NO_SOURCE and group == registry.group_of(origin):
+        return False
+    return all(group != registry.group_of(r) for r in relays)
+
+
+def decide(
+    claim: Claim,
+    origin: str,
+    evidence: Sequence[Evidence],
+    registry: Registry,
+    policy: Policy = Policy(),
+    as_of: str | None = None,
+) -> Verdict:
+    """The verdict on ``claim`` (by ``origin``) given related stored claims."""
+    usable = [e for e in evidence if as_of is None or e.published is None or e.published <= as_of]
+    relays = claim.attribution.via
+    contradicting = [
+        e
+        for e in usable
+        if e.relation == "contradicts" and e.score >= policy.min_contradiction and e.source_id != origin
+    ]
+    supporting = [e for e in usable if e.relation == "supports" and e.score >= policy.min_support]
+    shown = tuple(sorted(contradicting, key=lambda e: -e.score) + sorted(supporting, key=lambda e: -e.score))
+    suffix = f" (evidence up to {as_of})" if as_of else ""
+    if contradicting:
+        top = max(contradicting, key=lambda e: e.score)
+        more = f"; {len(contradicting) - 1} more" if len(contradicting) > 1 else ""
+        when = f", {top.published}" if top.published else ""
+        return Verdict("disputed", f"contradicted by {top.source_name}{when}: {top.why}{more}{suffix}", shown)
+    groups: dict[str, list[str]] = {}
+    for e in supporting:
+        if independent(origin, e.source_id, registry, relays):
+            names = groups.setdefault(registry.group_of(e.source_id), [])
+            if e.source_name not in names:
+                names.append(e.source_name)
+    if len(groups) >= policy.min_sources:
+        names = [ns[0] for ns in groups.values()]
+        plural = "source" if len(names) == 1 else "sources"
+        return Verdict(
+            "corroborated",
+            f"confirmed by {len(names)} independent {plural}: {', '.join(names)}{suffix}",
+            shown,
+        )
+    return Verdict("single-source", _single_reason(origin, supporting, registry) + suffix, shown)
+
+
+def _single_reason(origin: str, supporting: Sequence[Evidence], registry: Registry) -> str:
+    if origin in NO_SOURCE:
+        who = {
+            UNATTRIBUTED: "the author",
+            ANONYMOUS: "unnamed sources",
+            UNREGISTERED: "a source not in the registry",
+        }
+        if not supporting:
+            return f"only {who[origin]}: no other source found in the database"
+    if not supporting:
+        return f"only {registry.name_of(origin)} reports this: no other source found in the database"
+    group = registry.group_of(origin)
+    names = [registry.name_of(origin)]
+    for e in supporting:
+        if e.source_name not in names:
+            names.append(e.source_name)
+    label = _group_labels().get(group, registry.name_of(origin))
+    return f"only {label} ({', '.join(names)}) report this: no independent source"
