@@ -256,6 +256,9 @@ class Rules:
     def _ar_subject(self, s: _Sentence, part: Part, verb: Cue, comp: int | None):  # type: ignore[no-untyped-def]
         """VSO first (``قال وزير الخارجية سيرغي لافروف إن``), then a subject before the verb
         (``روسيا أكدت أن``, ``وكانت الرئاسة التركية قد قالت إن``). Returns ((start, end), mention) or None."""
+        aux = self._after_auxiliary(s, part, verb)
+        if aux is not None:  # «كان الرئيس الأمريكي دونالد ترامب أبلغ الرئيس التركي أن …»: كان + subject + verb
+            return (aux, s.best_mention_in(*aux)), "subject-first"
         np = self._ar_np_after(s, verb.end, part.end, comp)
         if np is not None:
             m = s.best_mention_in(*np)
@@ -404,6 +407,19 @@ class Rules:
         words = [t for t in s.toks[start:end] if not t.is_punct]
         return bool(words) and s.toks[start].text in _DOUBLE_QUOTES and all(t.quoted for t in words)
 
+    def _after_auxiliary(self, s: _Sentence, part: Part, verb: Cue) -> tuple[int, int] | None:
+        auxiliaries = self.lexicon.subject_boundaries.get("auxiliary", ())
+        k = verb.start
+        while k > part.start and s.toks[k - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
+            k -= 1
+        for j in range(k - 1, max(part.start - 1, k - 9), -1):
+            t = s.toks[j]
+            if t.norm in auxiliaries:
+                return (j + 1, k) if j + 1 < k and self._can_open_subject(s.toks[j + 1]) else None
+            if t.is_punct and t.text not in _QUOTES:
+                return None
+        return None
+
     def _clause_initial(self, s: _Sentence, part: Part, verb: Cue) -> bool:
         k = verb.start - 1
         while k >= part.start and (
@@ -415,8 +431,9 @@ class Rules:
     def _can_open_subject(self, tok: Tok) -> bool:
         if tok.text[:1].isdigit() or any(f in self.lexicon.np_stop for f in tok.forms):
             return False
-        # بوفاة، لوكالة: a word under a preposition clitic is an adjunct, not the subject
-        return not (tok.norm[:1] in "بل" and len(tok.forms) > 1 and tok.forms[1] == tok.norm[1:])
+        # بالوزارة، للصحفيين: a preposition fused with the article opens an adjunct, not the subject
+        # (a bare ب or ل may be part of the word: بيان، لجنة، بوتين)
+        return not _prepositional_article(tok.norm)
 
     def _ends_part(self, s: _Sentence, verb: Cue, end: int) -> bool:
         """An English verb that closes its part after a comma: "…, sources said." """
