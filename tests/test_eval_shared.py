@@ -49,4 +49,4 @@ def test_eval_arabic_gold_dev_is_scored(tmp_path, registry):
     assert sum(len(r["attributions"]) for r in gold) >= 150
     result = score(gold, predict_attributions(gold, registry))
     # target 0.80 (docs/evaluation.md has the current figure); guard against regressions meanwhile
-    assert result["source"]["overlap"]["f1"] >= 0.75
+    assert result["source"]["overlap"]["f1"] >= 0.80

@@ -97,6 +97,8 @@ CATEGORY_SECTIONS = {
     ("verbs", "plural"): "verb:p",
     ("verbs", "denial"): "denial",
     ("verbs", "relay"): "relay-verb",
+    ("verbs", "ambiguous"): "ambiguous",
+    ("negation", "forms"): "negation",
     ("nominal", "forms"): "nominal",
     ("participles", "masc"): "participle:m",
     ("participles", "fem"): "participle:f",

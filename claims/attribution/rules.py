@@ -181,7 +181,13 @@ class Rules:
     def _attribute(self, s: _Sentence, start: int, end: int, ctx: Context) -> Part:
         part = Part(start, end)
         cues = [c for c in s.cues if start <= c.start < end]
-        verbs = [c for c in cues if c.has("verb") or c.has("participle") or c.has("nominal")]
+        verbs = [
+            c
+            for c in cues
+            if (c.has("verb") or c.has("participle") or c.has("nominal"))
+            and not self._negated(s, c)
+            and not (c.has("ambiguous") and not self._clitic_or_initial(s, part, c))
+        ]
         impersonal = next((c for c in cues if c.has("impersonal")), None)
         preps = [c for c in cues if c.has("prep")]
         if impersonal and (not verbs or impersonal.start <= verbs[0].start) and impersonal.start - start <= 3:
@@ -272,7 +278,7 @@ class Rules:
             )
             if m is not None or near:
                 return (np, m), "cue-first"
-            if comp is None and self._clause_initial(s, part, verb):
+            if comp is None and not verb.has("ambiguous") and self._clause_initial(s, part, verb):
                 # «وفي وقت سابق، أعلنت سلطات كازاخستان عقد جولة …»: a clause that opens with the cue names its
                 # subject next even without «أن»; take the head of the phrase
                 return ((np[0], min(np[1], np[0] + 3)), None), "cue-first"
@@ -419,6 +425,15 @@ class Rules:
             if t.is_punct and t.text not in _QUOTES:
                 return None
         return None
+
+    def _negated(self, s: _Sentence, cue: Cue) -> bool:
+        """«لم يذكر ماتيس …», "did not say": a negated reporting verb attributes nothing."""
+        return any(c.has("negation") and cue.start - 2 <= c.start < cue.start for c in s.cues)
+
+    def _clitic_or_initial(self, s: _Sentence, part: Part, cue: Cue) -> bool:
+        tok = s.toks[cue.start]
+        with_clitic = tok.norm[:1] in "وف" and tok.norm not in tok.forms[1:]
+        return with_clitic or self._clause_initial(s, part, cue)
 
     def _clause_initial(self, s: _Sentence, part: Part, verb: Cue) -> bool:
         k = verb.start - 1
