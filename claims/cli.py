@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from claims import __version__
-from claims.errors import EXIT_FAIL_ON, ClaimsError, InputError, UsageError
+from claims.errors import EXIT_FAIL_ON, ClaimsError, UsageError
 from claims.text.read import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
@@ -31,6 +31,9 @@ class Format(StrEnum):
     rich = "rich"
     json = "json"
     jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
 
 
 SourcesOption = Annotated[
@@ -58,6 +61,8 @@ def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     except KeyboardInterrupt:
         _err("interrupted")
         raise typer.Exit(130) from None
+    except BrokenPipeError:
+        raise
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # a bug: still one line, unless --debug
@@ -125,7 +130,21 @@ def _check_all(files: list[str], sources: Path | None, max_bytes: int):  # type:
 def _print_reports(reports, registry, fmt: Format, no_color: bool, width: int | None) -> None:  # type: ignore[no-untyped-def]
     from claims.report.json import render_json, render_jsonl, report_dict
 
-    if fmt is Format.json:
+    if fmt is Format.html and len(reports) > 1:
+        raise UsageError("--format html makes one page per article: check one file at a time")
+    if fmt is Format.html:
+        from claims.report.html import render_html
+
+        print(render_html(reports[0], registry))
+    elif fmt is Format.markdown:
+        from claims.report.markdown import render_markdown
+
+        print("\n".join(render_markdown(r, registry) for r in reports))
+    elif fmt is Format.csv:
+        from claims.report.csv import render_csv
+
+        sys.stdout.write(render_csv(reports, registry))
+    elif fmt is Format.json:
         if len(reports) == 1:
             print(render_json(reports[0], registry))
         else:
@@ -245,6 +264,6 @@ def main_callback(
 def main() -> None:
     try:
         app()
-    except InputError as exc:  # pragma: no cover - raised only outside commands
-        _err(exc.message)
-        sys.exit(exc.exit_code)
+    except BrokenPipeError:  # `claims check … | head`: the reader left, nothing to report
+        sys.stderr.close()
+        sys.exit(0)

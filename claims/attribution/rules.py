@@ -138,7 +138,14 @@ class Rules:
             if words_before >= _MIN_PART_WORDS and words_after >= 3 and self._has_content_after(s, cue):
                 starts.append(start)
         bounds = starts + [len(s.toks)]
-        return [(bounds[k], bounds[k + 1]) for k in range(len(starts))]
+        parts = []
+        for k in range(len(starts)):
+            start, end = bounds[k], bounds[k + 1]
+            # "…, and" / «…، و»: the boundary's comma and connector belong to neither claim
+            while end > start + 1 and (s.toks[end - 1].text in _COMMAS or s.is_connector(end - 1)):
+                end -= 1
+            parts.append((start, end))
+        return parts
 
     def _clause_start(self, s: _Sentence, cue: Cue) -> int | None:
         """Where the clause introduced by ``cue`` starts, when it follows a clause boundary."""
@@ -263,7 +270,9 @@ class Rules:
         """VSO first (``قال وزير الخارجية سيرغي لافروف إن``), then a subject before the verb
         (``روسيا أكدت أن``, ``وكانت الرئاسة التركية قد قالت إن``). Returns ((start, end), mention) or None."""
         aux = self._after_auxiliary(s, part, verb)
-        if aux is not None:  # «كان الرئيس الأمريكي دونالد ترامب أبلغ الرئيس التركي أن …»: كان + subject + verb
+        if (
+            aux is not None
+        ):  # «كان الرئيس الأمريكي دونالد ترامب أبلغ الرئيس التركي أن …»: كان + subject + verb
             return (aux, s.best_mention_in(*aux)), "subject-first"
         np = self._ar_np_after(s, verb.end, part.end, comp)
         if np is not None:

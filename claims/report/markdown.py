@@ -1,0 +1,48 @@
+"""The report as Markdown, for a pull request or a CMS comment. Article text is escaped."""
+
+from __future__ import annotations
+
+import re
+
+from claims.attribution.registry import Registry
+from claims.report.json import source_dict
+from claims.types import VERDICTS, Report
+
+_MARK = {"corroborated": "✅", "disputed": "❌", "single-source": "⚠️"}
+_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally: no links, emphasis, tables or HTML from an article."""
+    return _SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def render_markdown(report: Report, registry: Registry) -> str:
+    d = report.document
+    s = report.summary
+    lines = [f"## claims: {md_escape(d.path)}", ""]
+    meta = [f"language {d.language}"]
+    if d.publisher_name or d.publisher_text:
+        meta.append(f"publisher {md_escape(d.publisher_name or d.publisher_text or '')}")
+    if d.published:
+        meta.append(f"published {d.published}")
+    lines += [" · ".join(meta), ""]
+    lines.append("| claims | " + " | ".join(VERDICTS) + " | unattributed |")
+    lines.append("|---:|" + "---:|" * (len(VERDICTS) + 1))
+    lines.append(
+        f"| {s['claims']} | " + " | ".join(str(s[v]) for v in VERDICTS) + f" | {s['unattributed']} |"
+    )
+    lines.append("")
+    lines.append("| | line | claim | source | verdict | reason |")
+    lines.append("|---|---:|---|---|---|---|")
+    for item in report.claims:
+        c, v = item.claim, item.verdict
+        src = source_dict(c.attribution.source_id, registry, c.attribution.source_name)
+        who = src["name"] + "".join(f" via {registry.name_of(x)}" for x in c.attribution.via)
+        if c.attribution.hedged:
+            who += " (hedged)"
+        lines.append(
+            f"| {_MARK[v.label]} | {c.line} | {md_escape(c.span.text)} | {md_escape(who)} | {v.label} | "
+            f"{md_escape(v.reason)} |"
+        )
+    return "\n".join(lines) + "\n"
