@@ -87,6 +87,9 @@ def check(
     ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colours (also: NO_COLOR set).")] = False,
     width: Annotated[int | None, typer.Option("--width", help="Terminal width for the rich view.")] = None,
+    bidi: Annotated[
+        bool, typer.Option("--bidi", help="Reorder Arabic for terminals without bidi support (rich view).")
+    ] = False,
     fail_on: Annotated[
         str,
         typer.Option("--fail-on", help="Exit 1 when a claim is any of: disputed,single-source,unattributed."),
@@ -111,7 +114,7 @@ def check(
     fmt = format or (Format.rich if sys.stdout.isatty() else Format.json)
     reports = _run(debug, _check_all, files, sources, max_bytes)
     registry = _registry(sources)
-    _run(debug, _print_reports, reports, registry, fmt, no_color, width)
+    _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi)
     if conditions and any(_fails(r, conditions) for r in reports):
         raise typer.Exit(EXIT_FAIL_ON)
 
@@ -127,7 +130,9 @@ def _check_all(files: list[str], sources: Path | None, max_bytes: int):  # type:
     return [check_text(i, registry) for i in inputs]
 
 
-def _print_reports(reports, registry, fmt: Format, no_color: bool, width: int | None) -> None:  # type: ignore[no-untyped-def]
+def _print_reports(
+    reports, registry, fmt: Format, no_color: bool, width: int | None, bidi: bool = False
+) -> None:  # type: ignore[no-untyped-def]
     from claims.report.json import render_json, render_jsonl, report_dict
 
     if fmt is Format.html and len(reports) > 1:
@@ -158,7 +163,7 @@ def _print_reports(reports, registry, fmt: Format, no_color: bool, width: int | 
 
         console = make_console(no_color=no_color or bool(os.environ.get("NO_COLOR")), width=width)
         for r in reports:
-            console.print(render(r, registry))
+            console.print(render(r, registry, bidi=bidi, width=console.width))
 
 
 def _fails(report, conditions: set[str]) -> bool:  # type: ignore[no-untyped-def]

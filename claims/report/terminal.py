@@ -41,12 +41,14 @@ def make_console(*, no_color: bool = False, width: int | None = None, file=None)
     return Console(theme=THEME, no_color=no_color, width=width, file=file, highlight=False, emoji=False)
 
 
-def render(report: Report, registry: Registry) -> RenderableType:
+def render(report: Report, registry: Registry, *, bidi: bool = False, width: int = 80) -> RenderableType:
+    """The report for a terminal. ``bidi`` reorders right-to-left text into visual order for terminals that
+    do not implement the Unicode bidi algorithm themselves (most terminals show Arabic in logical order)."""
     items: list[tuple[int, RenderableType]] = []
     for c in report.claims:
-        items.append((c.claim.span.start, _claim(c, registry)))
+        items.append((c.claim.span.start, _claim(c, registry, width - 6 if bidi else 0)))
     for s in report.skipped:
-        items.append((s.span.start, _skipped(s)))
+        items.append((s.span.start, _skipped(s, bidi)))
     items.sort(key=lambda x: x[0])
     title = Text(report.document.path, style="header")
     meta = []
@@ -86,19 +88,33 @@ def _source_badge(c: CheckedClaim, registry: Registry) -> Text:
     return badge
 
 
-def _claim(c: CheckedClaim, registry: Registry) -> RenderableType:
+def _visual(text: str, width: int = 0) -> str:
+    """Right-to-left text in visual order: wrapped in logical order first, then each line reordered, so
+    the first line of a paragraph stays on top."""
+    import textwrap
+
+    from bidi import get_display
+
+    lines = textwrap.wrap(text, width) if width > 0 else [text]
+    return "\n".join(get_display(line) for line in lines)
+
+
+def _claim(c: CheckedClaim, registry: Registry, bidi_width: int = 0) -> RenderableType:
     claim, verdict = c.claim, c.verdict
     head = Text()
     head.append(f"{claim.line:>3} ", style="reason")
     head.append(f" {_MARK[verdict.label]} {verdict.label} ", style=f"verdict.{verdict.label}")
     head.append("  ")
     head.append_text(_source_badge(c, registry))
-    body = Text(claim.span.text, style=f"claim.{verdict.label}")
-    base = claim.span.start
     a = claim.attribution
-    for span, style in ((a.mention, "source.mention"), (a.cue, "cue"), (a.hedge, "hedge")):
-        if span and claim.span.start <= span.start and span.end <= claim.span.end:
-            body.stylize(style, span.start - base, span.end - base)
+    if bidi_width:  # reordered text: offsets no longer line up, so only the verdict colour is kept
+        body = Text(_visual(claim.span.text, bidi_width), style=f"claim.{verdict.label}", justify="right")
+    else:
+        body = Text(claim.span.text, style=f"claim.{verdict.label}")
+        base = claim.span.start
+        for span, style in ((a.mention, "source.mention"), (a.cue, "cue"), (a.hedge, "hedge")):
+            if span and claim.span.start <= span.start and span.end <= claim.span.end:
+                body.stylize(style, span.start - base, span.end - base)
     lines: list[RenderableType] = [head, Padding(body, (0, 0, 0, 5))]
     reason = Text(verdict.reason, style="reason")
     lines.append(Padding(reason, (0, 0, 0, 5)))
@@ -114,10 +130,10 @@ def _claim(c: CheckedClaim, registry: Registry) -> RenderableType:
     return Group(*lines)
 
 
-def _skipped(s: Skipped) -> RenderableType:
+def _skipped(s: Skipped, bidi: bool = False) -> RenderableType:
     t = Text(f"{s.line:>3}  ", style="skipped")
     t.append(f"[{s.reason}] ", style="skipped")
-    t.append(s.span.text, style="skipped")
+    t.append(_visual(s.span.text) if bidi else s.span.text, style="skipped")
     t.no_wrap = True
     t.overflow = "ellipsis"
     return t
