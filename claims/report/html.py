@@ -23,7 +23,7 @@ mark.corroborated{background:#cdeccd}mark.disputed{background:#f8c9c4}mark.singl
 mark.unattributed{text-decoration:underline dotted}
 span.corroborated{background:#cdeccd}span.disputed{background:#f8c9c4}span.single-source{background:#fdf0b8}
 mark:focus,mark.active{outline:2px solid #333}
-.skipped{color:#888}
+.skipped{color:#888}.legend{color:#555;font-size:.9rem}
 p{margin:.4rem 0}
 #details{position:sticky;bottom:0;background:#fafafa;border-top:2px solid #333;padding:.6rem 1rem;min-height:3rem}
 #details[hidden]{display:none}
@@ -77,7 +77,9 @@ def render_html(report: Report, registry: Registry) -> str:
         f'<header><h1 dir="auto">{e(report.document.path)}</h1><p class="summary">',
         f"<span>{s['claims']} claims</span>",
         *(f'<span class="{v}">{s[v]} {v}</span>' for v in VERDICTS),
-        f"<span>{s['unattributed']} unattributed</span></p></header>",
+        f"<span>{s['unattributed']} unattributed</span></p>",
+        '<p class="legend">Click a claim for its source, relay chain, evidence and reason. '
+        "Dotted underline: no source named (the author's own voice). Grey: not a claim.</p></header>",
         "<main>",
         *_paragraphs(report),
         "</main>",
