@@ -1,0 +1,535 @@
+"""How a stored claim (the evidence) relates to a claim: supports, contradicts or unrelated, and why.
+
+Pure functions over two strings; the word lists are data (``claims/data/lexicons/relations.toml``).
+
+1. Normalise both and compare their content words: stop-words ignored; in Arabic the clitics و ف ب ل ك
+   and the article stripped and derived forms matched by a rough root (يهبط / هبوط); another name of the
+   same country counts as the same word (واشنطن / الأميركية, Kremlin / Russia). The share of words the
+   two have in common is the ``score`` (0-100). Below :data:`RELATED` they are about different things:
+   ``unrelated`` ("different topic").
+2. Look for what makes two statements about the same thing disagree (:func:`_conflict`), in this order:
+
+   * figures for the same thing that cannot both be true (10,000 vs 3,000 troops; digits, Arabic-Indic
+     digits, number words such as ألف / آلاف / million; "more than", «نحو» widen a figure);
+   * dates that differ (5 December vs 6 December 2024, 2018 vs 2019);
+   * polarity: a negation (not, never, لم، لن، ليس، دون), a denial or negating verb (denied, refused,
+     failed; نفى، رفض، فشل) or a word calling the statement false (hoax, «شائعة») on one side only,
+     bearing on something both sides mention; or an antonym pair (ارتفاع / انخفاض, rise / fall). A
+     negation and an antonym pair together cancel ("did not win" vs "lost");
+   * a different member of a closed set in the same statement: another country, currency, commodity,
+     company (انفجار في سوريا / في اليمن).
+
+3. A fact-checker's ``rating`` of the stored claim decides next: rated false, the same statement is
+   contradicted (and its negation supported); rated true, it is supported.
+4. Evidence that only reports the statement (reportedly, allegedly, "X says", «أنباء عن», a yes/no
+   question) takes no stance: ``unrelated``.
+5. Otherwise the two are consistent: ``supports``, worded by score: "same statement" (:data:`SAME_STATEMENT`),
+   "paraphrase" (:data:`PARAPHRASE`), or "same topic, nothing contradicts it". Corroboration should ask for
+   a paraphrase (score >= :data:`PARAPHRASE`).
+
+When nothing is found the answer is ``unrelated`` or a plain ``supports``; the rules never guess a
+contradiction from a weak similarity alone. ``why`` says what was found in plain words: "numbers differ:
+10000 vs 3000 (troops)", "negation: 'did not send' vs 'sent'", "antonyms: ارتفاع / انخفاض", "rated false by
+the fact-checker", "same statement (similarity 91)".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from rapidfuzz import fuzz, process
+
+from claims.match.facts import (
+    Cue,
+    DateMention,
+    Name,
+    Quantity,
+    Token,
+    conflicting_dates,
+    conflicting_quantities,
+    find_antonym_words,
+    find_dates,
+    find_hedges,
+    find_names,
+    find_negations,
+    find_quantities,
+    format_quantity,
+    is_yes_no_question,
+    load_exclusive_sets,
+    load_relation_lexicon,
+    lookup_forms,
+    rating_polarity,
+    skeleton,
+    swapped_names,
+    tokenize,
+)
+from claims.text.normalize import script_of
+
+SUPPORTS = "supports"
+CONTRADICTS = "contradicts"
+UNRELATED = "unrelated"
+LABELS = (SUPPORTS, CONTRADICTS, UNRELATED)
+
+#: Below this similarity (0-100) two statements are about different things: ``unrelated``. From it on,
+#: two statements with nothing between them are consistent: ``supports``.
+RELATED = 20.0
+#: From this similarity on, a supporting statement is a paraphrase; below it, it is on the same topic
+#: and nothing in it contradicts the claim. Corroboration should ask for a paraphrase.
+PARAPHRASE = 50.0
+#: From this similarity on, the two say the same thing in (nearly) the same words.
+SAME_STATEMENT = 90.0
+#: Similarity at which a near-spelled word counts as the same word (rapidfuzz ratio).
+_NEAR_SPELLING = 80
+#: Evidence longer than this many words is cut into sentences and the closest one is compared.
+_LONG_EVIDENCE = 60
+#: A negation bears on the next few content words.
+_NEGATION_SCOPE = 3
+#: Antonym words are paired by the content words up to this far from them.
+_ANCHOR_REACH = 3
+_SENTENCE_END = re.compile(r"(?<=[.!?؟\n])\s+")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How evidence relates to a claim: ``label`` (supports | contradicts | unrelated), ``score`` the
+    similarity of the two statements (0-100), ``why`` in plain words, and ``cue`` the kind of finding
+    behind the label, for callers that weigh them: ``numbers``, ``dates``, ``polarity`` (negation,
+    denial, antonyms, called false), ``names`` (another country, currency, company ... in the same
+    statement), ``rating``, ``hedge``, ``similarity`` (nothing found: the score decides), ``topic`` (too
+    different to compare), ``language``."""
+
+    label: str
+    score: float
+    why: str
+    cue: str = ""
+
+
+class _Statement:
+    """A statement analysed for comparison. Words, forms and names are read at once (similarity needs
+    them); negations, antonyms, figures, dates and hedges only when asked for, since most candidates are
+    about something else and stop at the similarity test. Treat as immutable."""
+
+    def __init__(self, text: str, language: str) -> None:
+        lex = load_relation_lexicon(language)
+        self.text = text
+        self.language = language
+        self.toks: tuple[Token, ...] = tokenize(text, language)
+        stop = lex.stopwords
+        self.content: tuple[int, ...] = tuple(
+            t.i for t in self.toks if t.norm not in stop and t.key not in stop
+        )
+        self.forms: frozenset[str] = frozenset(
+            f for i in self.content for f in lookup_forms(self.toks[i].norm, language)
+        )
+        # Arabic: rough roots of the content words (3 letters or more)
+        self.skeletons: frozenset[str] = frozenset(
+            sk for i in self.content for sk in _skeletons(self.toks[i], language)
+        )
+        self.names: tuple[Name, ...] = tuple(find_names(self.toks, language))
+        # token index -> (exclusive set, member) of the name it is part of
+        self.members: dict[int, tuple[int, int]] = {
+            k: (n.set, n.member) for n in self.names for k in range(n.start, n.end)
+        }
+        self.named: frozenset[tuple[int, int]] = frozenset(self.members.values())
+
+    @cached_property
+    def negations(self) -> tuple[Cue, ...]:
+        return tuple(find_negations(self.toks, self.language))
+
+    @cached_property
+    def antonyms(self) -> tuple[Cue, ...]:
+        return tuple(find_antonym_words(self.toks, self.language))
+
+    @cached_property
+    def dates(self) -> tuple[DateMention, ...]:
+        return tuple(find_dates(self.toks, self.language))
+
+    @cached_property
+    def quantities(self) -> tuple[Quantity, ...]:
+        in_dates = {k for d in self.dates for k in range(d.start, d.end)}
+        return tuple(find_quantities(self.toks, self.language, exclude=in_dates))
+
+    @cached_property
+    def hedges(self) -> tuple[Cue, ...]:
+        return tuple(find_hedges(self.toks, self.language))
+
+    @cached_property
+    def question(self) -> bool:
+        return is_yes_no_question(self.text, self.toks, self.language)
+
+
+@lru_cache(maxsize=4096)
+def _analyse(text: str, language: str) -> _Statement:
+    return _Statement(text, language)
+
+
+def _skeletons(tok: Token, language: str) -> tuple[str, ...]:
+    if language != "ar" or tok.is_number:
+        return ()
+    return _skeletons_of(tok.norm)
+
+
+@lru_cache(maxsize=65536)
+def _skeletons_of(norm: str) -> tuple[str, ...]:
+    return tuple({sk for f in lookup_forms(norm, "ar") if len(sk := skeleton(f, "ar")) >= 3})
+
+
+@lru_cache(maxsize=8192)
+def _script(text: str) -> str:
+    return script_of(text)
+
+
+def _language(claim: str, evidence: str, language: str | None) -> str:
+    """The language whose word lists apply: the one given ("ar", "ar-EG", "en") unless the claim is
+    plainly written in the other script; else the script of the claim (or evidence); else English."""
+    given = (language or "")[:2].lower()
+    script = _script(claim) or _script(evidence)
+    if given in ("ar", "en") and script in ("", given):
+        return given
+    return script or "en"
+
+
+# --- similarity ---------------------------------------------------------------------------------------
+
+
+def _matched(a: _Statement, b: _Statement) -> list[int]:
+    """Content words of ``a`` found in ``b``: same word under clitics and endings, same rough root, another
+    name of the same country (currency, company, ...), or a near spelling."""
+    found = []
+    b_keys = [b.toks[i].key for i in b.content]
+    b_named = b.named
+    for i in a.content:
+        tok = a.toks[i]
+        if any(f in b.forms for f in lookup_forms(tok.norm, a.language)):
+            found.append(i)
+        elif i in a.members and a.members[i] in b_named:
+            found.append(i)  # «واشنطن» / «الأميركي», "Kremlin" / "Russia": the same country
+        elif a.language == "ar" and any(sk in b.skeletons for sk in _skeletons(tok, "ar")):
+            found.append(i)
+        elif len(tok.key) >= 4 and not tok.is_number and b_keys:
+            hit = process.extractOne(tok.key, b_keys, scorer=fuzz.ratio, score_cutoff=_NEAR_SPELLING)
+            if hit is not None:
+                found.append(i)
+    return found
+
+
+def _similarity(a: _Statement, b: _Statement) -> tuple[float, list[int], list[int]]:
+    """0-100: how many content words the two share (Dice over soft matches), and which."""
+    if not a.content or not b.content:
+        return 0.0, [], []
+    ma, mb = _matched(a, b), _matched(b, a)
+    dice = (len(ma) + len(mb)) / (len(a.content) + len(b.content))
+    return 100.0 * dice, ma, mb
+
+
+def _closest_sentence(claim: _Statement, evidence: str, language: str) -> tuple[_Statement, float]:
+    best: tuple[_Statement, float] | None = None
+    for sentence in _SENTENCE_END.split(evidence):
+        if not sentence.strip():
+            continue
+        st = _analyse(sentence, language)
+        score = _similarity(claim, st)[0]
+        if best is None or score > best[1]:
+            best = (st, score)
+    return best if best else (_analyse(evidence, language), 0.0)
+
+
+# --- polarity -----------------------------------------------------------------------------------------
+
+
+def _anchors(st: _Statement, cue: Cue) -> frozenset[str]:
+    """The content words near an antonym word, in its own clause (up to three words either side): what
+    rises or falls. A word of the clause-break list («مع», "as", "and") or a «و»-joined word ends the
+    clause."""
+    breaks = load_relation_lexicon(st.language).clause_breaks
+    cue_words = {c.start for c in st.antonyms if c.family == cue.family}
+    content = set(st.content)
+    window: list[int] = []
+    for step, stop in (
+        (-1, max(-1, cue.start - 1 - _ANCHOR_REACH)),
+        (1, min(len(st.toks), cue.end + _ANCHOR_REACH)),
+    ):
+        i = cue.start - 1 if step < 0 else cue.end
+        while i != stop:
+            tok = st.toks[i]
+            if tok.norm in breaks:
+                break
+            window.append(i)
+            if step > 0 and tok.norm.startswith("و") and "و" in breaks and tok.forms[1:2] and i > cue.end:
+                break  # «وهبوط»: the next clause starts here
+            i += step
+    out: set[str] = set()
+    for i in window:
+        if i in content and i not in cue_words:
+            tok = st.toks[i]
+            out.add(tok.key)
+            if len(sk := skeleton(tok.key, st.language)) >= 3:
+                out.add("~" + sk)
+    return frozenset(out)
+
+
+def _antonym_pairs(a: _Statement, b: _Statement) -> list[tuple[Cue, Cue]]:
+    """Antonym words that face each other. When each statement holds one side of a family (prices rose /
+    prices fell), the two sides face each other. When a statement holds both (gold rose as the dollar
+    fell), a word faces an opposite word of the other statement next to the same thing (gold fell), unless
+    the other statement also has a same-side word next to it. A word takes part in one pair at most."""
+    lex = load_relation_lexicon(a.language)
+    pairs: list[tuple[Cue, Cue]] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    families = {c.family for c in a.antonyms} & {c.family for c in b.antonyms}
+    for family in sorted(families):
+        in_a = [c for c in a.antonyms if c.family == family]
+        in_b = [c for c in b.antonyms if c.family == family]
+        sides_a, sides_b = {c.side for c in in_a}, {c.side for c in in_b}
+        if len(sides_a) == 1 and len(sides_b) == 1:
+            if sides_a == sides_b:
+                continue
+            ca = next((c for c in in_a if c.start not in used_a), None)
+            cb = next((c for c in in_b if c.start not in used_b), None)
+            if ca is not None and cb is not None:
+                used_a.add(ca.start)
+                used_b.add(cb.start)
+                pairs.append((ca, cb))
+            continue
+        if family not in lex.anchored:
+            continue
+        anchors_b = [(c, _anchors(b, c)) for c in in_b]
+        for ca in in_a:
+            if ca.start in used_a:
+                continue
+            mine = _anchors(a, ca)
+            if any(c.side == ca.side and mine & anc for c, anc in anchors_b):
+                continue  # the other statement says the same of the same thing
+            cb = next(
+                (c for c, anc in anchors_b if c.side != ca.side and c.start not in used_b and mine & anc),
+                None,
+            )
+            if cb is not None:
+                used_a.add(ca.start)
+                used_b.add(cb.start)
+                pairs.append((ca, cb))
+    return pairs
+
+
+def _negations(st: _Statement, used: set[int]) -> list[Cue]:
+    """Negations of ``st`` that are not part of an antonym pair. A particle right before a negating verb
+    negates the negation ("did not deny", «لم ينف»): the two cancel."""
+    cues = [c for c in st.negations if c.start not in used]
+    out: list[Cue] = []
+    k = 0
+    while k < len(cues):
+        cue = cues[k]
+        nxt = cues[k + 1] if k + 1 < len(cues) else None
+        if nxt and cue.kind == "negation" and nxt.kind != "negation" and nxt.start - cue.end <= 1:
+            k += 2
+            continue
+        out.append(cue)
+        k += 1
+    return out
+
+
+def _same_word(x: Token, y: Token, language: str) -> bool:
+    return bool(
+        set(lookup_forms(x.norm, language)) & set(lookup_forms(y.norm, language))
+        or set(_skeletons(x, language)) & set(_skeletons(y, language))
+    )
+
+
+def _cancel_shared(neg_a: list[Cue], neg_b: list[Cue], a: _Statement, b: _Statement) -> None:
+    """The same negation on both sides («لم» / «لم», refused / refuses) says the same thing: drop both.
+    A negating verb is also cancelled when the other statement uses the same verb in any form, negating
+    or not: «تعلق» / «تعليق», «يتراجع عن» / «تراجع», «تمنع» / «ممنوعون»."""
+    for cue in list(neg_a):
+        word = a.toks[cue.start]
+        twin = next((c for c in neg_b if _same_word(word, b.toks[c.start], a.language)), None)
+        if twin is not None:
+            neg_a.remove(cue)
+            neg_b.remove(twin)
+    for negs, st, other in ((neg_a, a, b), (neg_b, b, a)):
+        for cue in list(negs):
+            if cue.kind == "negation":
+                continue
+            word = st.toks[cue.start]
+            if any(_same_word(word, other.toks[i], st.language) for i in other.content):
+                negs.remove(cue)
+
+
+_AUX = frozenset(
+    "do does did is are was were has have had will would can could should may might must be been".split()
+)
+
+
+def _match_in(tok: Token, language: str, other: _Statement) -> str:
+    """The word of ``other`` that ``tok`` matches (same forms, same rough root, near spelling), or ""."""
+    forms = set(lookup_forms(tok.norm, language))
+    roots = set(_skeletons(tok, language))
+    for i in other.content:
+        cand = other.toks[i]
+        if forms & set(lookup_forms(cand.norm, language)) or roots & set(_skeletons(cand, language)):
+            return cand.norm
+    keys = [other.toks[i].key for i in other.content]
+    if keys and len(tok.key) >= 3 and not tok.is_number:
+        hit = process.extractOne(tok.key, keys, scorer=fuzz.ratio, score_cutoff=70)
+        if hit is not None:
+            return str(hit[0])
+    return ""
+
+
+def _negated(st: _Statement, cue: Cue, other: _Statement) -> tuple[str, str]:
+    """The negation with what it negates, and the word of ``other`` that says it plainly:
+    ('did not send', 'sent'), ('لم ترسل', 'ارسلت'); the counterpart is "" when there is none."""
+    start = cue.start
+    # English auxiliaries before 'not' read better with the cue: "did not send"
+    if cue.kind == "negation" and start > 0 and st.language == "en" and st.toks[start - 1].norm in _AUX:
+        start -= 1
+    scope = [i for i in st.content if i >= cue.end][:_NEGATION_SCOPE]
+    for i in scope:
+        there = _match_in(st.toks[i], st.language, other)
+        if there:
+            return " ".join(t.norm for t in st.toks[start : i + 1]), there
+    end = min(len(st.toks), cue.end + 1)
+    return " ".join(t.norm for t in st.toks[start:end]), ""
+
+
+@dataclass(frozen=True)
+class _Polarity:
+    contradicts: bool
+    cues: int  # antonym pairs and negations that differ between the two sides
+    reasons: tuple[str, ...]
+
+
+def _on_shared(st: _Statement, cue: Cue, shared: set[int], other: _Statement) -> bool:
+    """Whether a negation bears on something both statements talk about: one of the next content words
+    (what is negated, refused, failed) is shared, or belongs to an antonym family the other statement
+    also uses («دون وقوع ضحايا» vs «مقتل 20»). "without the man's knowledge" does not bear on a statement
+    that says nothing of his knowledge. Words that call the whole statement false always do."""
+    if cue.kind == "debunk":
+        return True
+    following = [i for i in st.content if i >= cue.end][:_NEGATION_SCOPE]
+    if any(i in shared for i in following):
+        return True
+    families = {c.family for c in other.antonyms}
+    return any(c.family in families for c in st.antonyms if c.start in following)
+
+
+def _polarity(a: _Statement, b: _Statement, shared_a: set[int], shared_b: set[int]) -> _Polarity:
+    """Do the two statements point opposite ways? An antonym pair flips; so does a negation on one side
+    only. Both together cancel: "did not win" vs "lost". ``shared_a`` / ``shared_b``: the content words
+    of each that the other also has."""
+    pairs = _antonym_pairs(a, b)
+    neg_a = [c for c in _negations(a, {ca.start for ca, _ in pairs}) if _on_shared(a, c, shared_a, b)]
+    neg_b = [c for c in _negations(b, {cb.start for _, cb in pairs}) if _on_shared(b, c, shared_b, a)]
+    _cancel_shared(neg_a, neg_b, a, b)
+    reasons = [f"antonyms: {ca.text} / {cb.text}" for ca, cb in pairs]
+    negated = bool(neg_a) != bool(neg_b)
+    if negated:
+        st, other, negs, first = (a, b, neg_a, True) if neg_a else (b, a, neg_b, False)
+        for cue in negs:
+            word = {"denial": "denial", "debunk": "called false"}.get(cue.kind, "negation")
+            here, there = _negated(st, cue, other)
+            if there:
+                left, right = (here, there) if first else (there, here)
+                reasons.append(f"{word}: '{left}' vs '{right}'")
+            else:
+                reasons.append(f"{word}: '{here}' only in the {'claim' if first else 'evidence'}")
+    return _Polarity(bool(pairs) != negated, len(pairs) + negated, tuple(reasons))
+
+
+def _hedged(claim: _Statement, evidence: _Statement) -> str:
+    """The hedge that makes the evidence a report or a possibility where the claim asserts, or ""."""
+    if evidence.question and not claim.question:
+        return "asked as a yes/no question"
+    if evidence.hedges and not claim.hedges:
+        return f"'{evidence.hedges[0].text}'"
+    return ""
+
+
+# --- the decision -------------------------------------------------------------------------------------
+
+
+def relate(claim: str, evidence: str, language: str | None = None, rating: str | None = None) -> Relation:
+    """How ``evidence`` (a stored claim, a sentence or a whole article) relates to ``claim``.
+
+    ``language`` ("ar", "en") is guessed from the script when absent. ``rating`` is the fact-checker's
+    verdict on the evidence when it is a fact-check record (false, misleading, true, زائف, ...).
+
+    >>> relate("Russia sent 10,000 troops to the border", "Russia sent 3,000 troops to the border").why
+    'numbers differ: 10000 vs 3000 (troops)'
+    >>> relate("ارتفاع أسعار النفط", "انخفاض أسعار النفط").why
+    'antonyms: ارتفاع / انخفاض'
+    """
+    language = _language(claim, evidence, language)
+    if _script(evidence) and _script(claim) and _script(evidence) != _script(claim):
+        return Relation(UNRELATED, 0.0, "different language: not compared", "language")
+    a = _analyse(claim, language)
+    if len(evidence) > 8 * _LONG_EVIDENCE or len(tokenize(evidence, language)) > _LONG_EVIDENCE:
+        b, _ = _closest_sentence(a, evidence, language)
+    else:
+        b = _analyse(evidence, language)
+    score, shared_a, shared_b = _similarity(a, b)
+    score = round(score, 1)
+    if score < RELATED:
+        return Relation(UNRELATED, score, f"different topic (similarity {score:.0f})", "topic")
+
+    polarity = _polarity(a, b, set(shared_a), set(shared_b))
+    cue, conflict = _conflict(a, b, language, polarity)
+    verdict = rating_polarity(rating)
+    if verdict == "false":
+        if conflict and cue != "polarity":
+            why = f"{conflict}; the stored claim is rated false: no conclusion"
+            return Relation(UNRELATED, score, why, cue)
+        if conflict:  # the claim says the opposite of a claim rated false
+            return Relation(SUPPORTS, score, f"{conflict}; the stored claim is rated false", "rating")
+        return Relation(CONTRADICTS, score, "rated false by the fact-checker", "rating")
+    if verdict == "true":
+        if conflict:
+            return Relation(CONTRADICTS, score, f"{conflict}; the stored claim is rated true", cue)
+        return Relation(SUPPORTS, score, "rated true by the fact-checker", "rating")
+    if conflict:
+        return Relation(CONTRADICTS, score, conflict, cue)
+    hedge = _hedged(a, b)
+    if hedge:
+        why = f"only reported, no stance: {hedge} (similarity {score:.0f})"
+        return Relation(UNRELATED, score, why, "hedge")
+    if score >= SAME_STATEMENT:
+        kind = "same statement"
+    elif score >= PARAPHRASE:
+        kind = "paraphrase"
+    else:
+        kind = "same topic, nothing contradicts it"
+    if polarity.cues:  # a negation and an antonym that cancel: "did not win" / "lost"
+        kind += f" ({'; '.join(polarity.reasons)})"
+    return Relation(SUPPORTS, score, f"{kind} (similarity {score:.0f})", "similarity")
+
+
+def _conflict(a: _Statement, b: _Statement, language: str, polarity: _Polarity) -> tuple[str, str]:
+    """What makes the two statements disagree — (cue, why in plain words), or ("", ""): figures, dates,
+    polarity (negations, denials, antonyms), or another member of a closed set in the same statement."""
+    numbers = conflicting_quantities(a.quantities, b.quantities)
+    if numbers:
+        qa, qb = numbers
+        unit = f" ({qa.unit or qb.unit})" if (qa.unit or qb.unit) and qa.unit != "%" else ""
+        return "numbers", f"numbers differ: {format_quantity(qa)} vs {format_quantity(qb)}{unit}"
+    dates = conflicting_dates(a.dates, b.dates)
+    if dates:
+        return "dates", f"dates differ: {dates[0]} vs {dates[1]}"
+    if polarity.contradicts:
+        return "polarity", "; ".join(polarity.reasons)
+    swap = swapped_names(a.names, b.names)
+    if swap:
+        sets = load_exclusive_sets(language)
+        x, y = (sets.display[n.set][n.member] for n in swap)
+        return "names", f"different {sets.names[swap[0].set]}: {x} / {y}"
+    return "", ""
+
+
+def relate_many(
+    claim: str, candidates: Sequence[str], language: str | None = None, ratings: Sequence[str | None] = ()
+) -> list[Relation]:
+    """:func:`relate` for each candidate (the claim is analysed once)."""
+    ratings = list(ratings) + [None] * (len(candidates) - len(ratings))
+    return [relate(claim, text, language, rating) for text, rating in zip(candidates, ratings, strict=False)]

@@ -1,0 +1,563 @@
+"""The relation stage: does a stored claim support, contradict or say nothing about a claim, and why.
+
+Sentence pairs written for these tests (not taken from any dataset), Arabic and English, one or more per
+family of ``why``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from claims.match.facts import (
+    conflicting_dates,
+    find_dates,
+    find_hedges,
+    find_negations,
+    find_quantities,
+    load_exclusive_sets,
+    load_relation_lexicon,
+    rating_polarity,
+    tokenize,
+)
+from claims.match.relate import LABELS, PARAPHRASE, RELATED, Relation, relate
+from claims.resources import load_toml
+from claims.text.normalize import normalize
+
+# (claim, evidence, expected label, text the why starts with)
+PAIRS = [
+    # numbers for the same thing
+    (
+        "Russia has sent 10,000 troops to the Kursk region",
+        "Russia has sent 3,000 troops to the Kursk region",
+        "contradicts",
+        "numbers differ: 10000 vs 3000 (troops)",
+    ),
+    (
+        "أرسلت كوريا الشمالية ١٠ آلاف جندي إلى روسيا",
+        "أرسلت كوريا الشمالية ثلاثة آلاف جندي إلى روسيا",
+        "contradicts",
+        "numbers differ: 10000 vs 3000 (جندي)",
+    ),
+    (
+        "The ministry said 2.5 million people voted",
+        "The ministry said 900,000 people voted",
+        "contradicts",
+        "numbers differ: 2500000 vs 900000 (people)",
+    ),
+    (
+        "الحكومة تقترض ملياري دولار من صندوق النقد",
+        "الحكومة تقترض نصف مليار دولار من صندوق النقد",
+        "contradicts",
+        "numbers differ: 2000000000 vs 500000000 (دولار)",
+    ),
+    # rounding and bounds are not conflicts
+    (
+        "A pizza driver received a 2,084 dollar tip",
+        "A pizza driver received a 2,000 dollar tip",
+        "supports",
+        "paraphrase",
+    ),
+    (
+        "مقتل أكثر من 50 شخصا في انفجار ببغداد",
+        "مقتل 62 شخصا في انفجار ببغداد",
+        "supports",
+        "paraphrase",
+    ),
+    # dates
+    (
+        "Putin and Kim signed the treaty on 19 June 2024",
+        "Putin and Kim signed the treaty on 20 June 2024",
+        "contradicts",
+        "dates differ: 2024-06-19 vs 2024-06-20",
+    ),
+    (
+        "وقعت روسيا وكوريا الشمالية المعاهدة في 19 يونيو 2024",
+        "وقعت روسيا وكوريا الشمالية المعاهدة عام 2023",
+        "contradicts",
+        "dates differ",
+    ),
+    # negation on the shared predicate
+    (
+        "North Korea did not send troops to Russia",
+        "North Korea sent troops to Russia",
+        "contradicts",
+        "negation: 'did not send' vs 'sent'",
+    ),
+    (
+        "لم ترسل كوريا الشمالية قوات إلى روسيا",
+        "أرسلت كوريا الشمالية قوات إلى روسيا",
+        "contradicts",
+        "negation: 'لم ترسل' vs 'ارسلت'",
+    ),
+    (
+        "الحكومة لن ترفع أسعار الخبز هذا العام",
+        "الحكومة ترفع أسعار الخبز هذا العام",
+        "contradicts",
+        "negation",
+    ),
+    (
+        "البنك المركزي ليس مسؤولا عن تراجع العملة",
+        "البنك المركزي مسؤول عن تراجع العملة",
+        "contradicts",
+        "negation",
+    ),
+    # a negation about something the other statement does not mention
+    (
+        "The mayor opened the bridge without the governor",
+        "The mayor opened the new bridge on Monday",
+        "supports",
+        "paraphrase",
+    ),
+    # the same negation on both sides
+    (
+        "The court did not release the journalist",
+        "The court has not released the journalist",
+        "supports",
+        "same statement",
+    ),
+    # denial
+    (
+        "The Kremlin denied that Russian troops crossed the border",
+        "Russian troops crossed the border, the Kremlin said",
+        "contradicts",
+        "denial:",
+    ),
+    (
+        "نفت وزارة الدفاع سقوط طائرة عسكرية قرب الحدود",
+        "سقوط طائرة عسكرية قرب الحدود",
+        "contradicts",
+        "denial:",
+    ),
+    # antonyms
+    (
+        "ارتفاع أسعار النفط في الأسواق العالمية",
+        "انخفاض أسعار النفط في الأسواق العالمية",
+        "contradicts",
+        "antonyms: ارتفاع / انخفاض",
+    ),
+    (
+        "Oil prices rose sharply on Monday",
+        "Oil prices fell sharply on Monday",
+        "contradicts",
+        "antonyms: rose / fell",
+    ),
+    (
+        "The minister confirmed the talks with Seoul",
+        "The minister denied the talks with Seoul",
+        "contradicts",
+        "antonyms: confirmed / denied",
+    ),
+    (
+        "السلطات تفتح معبر رفح أمام المسافرين",
+        "السلطات تغلق معبر رفح أمام المسافرين",
+        "contradicts",
+        "antonyms: تفتح / تغلق",
+    ),
+    (
+        "البرلمان يوافق على قانون الانتخابات الجديد",
+        "البرلمان يرفض قانون الانتخابات الجديد",
+        "contradicts",
+        "antonyms: يوافق / يرفض",
+    ),
+    # two movements in one headline: each word is paired by what it is next to
+    (
+        "ارتفاع أسعار الذهب مع تراجع الدولار",
+        "تراجع أسعار الذهب مع ارتفاع الدولار",
+        "contradicts",
+        "antonyms: ارتفاع / تراجع",
+    ),
+    (
+        "ارتفاع أسعار الذهب مع تراجع الدولار",
+        "الذهب يرتفع والدولار يتراجع",
+        "supports",
+        "paraphrase",
+    ),
+    # a negation and an antonym cancel
+    (
+        "The team did not win the final",
+        "The team lost the final",
+        "supports",
+        "paraphrase (antonyms: win / lost",
+    ),
+    (
+        "المنتخب لم يفز في المباراة النهائية",
+        "المنتخب خسر المباراة النهائية",
+        "supports",
+        "paraphrase (antonyms",
+    ),
+    # the statement called false
+    (
+        "The singer died in a car crash",
+        "Reports that the singer died in a car crash are a hoax",
+        "contradicts",
+        "called false: 'hoax'",
+    ),
+    # a different country, currency, company in the same statement
+    (
+        "انفجار سيارة مفخخة في سوريا يقتل رئيس مركز البحوث",
+        "انفجار سيارة مفخخة في اليمن يقتل رئيس مركز البحوث",
+        "contradicts",
+        "different country: سوريا / اليمن",
+    ),
+    (
+        "Apple shares hit a record high",
+        "Tesla shares hit a record high",
+        "contradicts",
+        "different company: Apple / Tesla",
+    ),
+    # the capital and the leader are the country
+    (
+        "واشنطن تفرض عقوبات جديدة على طهران",
+        "الولايات المتحدة تفرض عقوبات جديدة على إيران",
+        "supports",
+        "same statement",
+    ),
+    (
+        "The Kremlin rejected the proposal from Kyiv",
+        "Russia rejected the proposal from Ukraine",
+        "supports",
+        "same statement",
+    ),
+    # reported without a stance
+    (
+        "North Korean troops are fighting in Kursk",
+        "North Korean troops are reportedly fighting in Kursk",
+        "unrelated",
+        "only reported, no stance: 'reportedly'",
+    ),
+    (
+        "مقتل قائد عسكري في غارة على دمشق",
+        "أنباء عن مقتل قائد عسكري في غارة على دمشق",
+        "unrelated",
+        "only reported, no stance",
+    ),
+    (
+        "The central bank raised interest rates",
+        "Will the central bank raise interest rates?",
+        "unrelated",
+        "only reported, no stance: asked as a yes/no question",
+    ),
+    # paraphrase and the same statement
+    (
+        "Russia and North Korea signed a mutual defence treaty",
+        "A mutual defence treaty was signed by Russia and North Korea",
+        "supports",
+        "same statement",
+    ),
+    (
+        "وقعت روسيا وكوريا الشمالية معاهدة للدفاع المشترك",
+        "روسيا وكوريا الشمالية توقعان معاهدة دفاع مشترك",
+        "supports",
+        "",
+    ),
+    # different topics
+    (
+        "Kim Jong Un visited a munitions factory",
+        "Oil prices fell in Asian trade",
+        "unrelated",
+        "different topic",
+    ),
+    (
+        "الرئيس يفتتح مصنعا للسيارات في الإسكندرية",
+        "منتخب المغرب يتأهل إلى نصف النهائي",
+        "unrelated",
+        "different topic",
+    ),
+]
+
+
+@pytest.mark.parametrize(("claim", "evidence", "label", "why"), PAIRS)
+def test_relate_pairs(claim, evidence, label, why):
+    relation = relate(claim, evidence)
+    assert (relation.label, relation.why[: len(why)]) == (label, why), relation
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "rating", "label", "why"),
+    [
+        (
+            "Russia sent troops to Kursk",
+            "Russia sent troops to Kursk",
+            "False",
+            "contradicts",
+            "rated false by the fact-checker",
+        ),
+        (
+            "Russia sent troops to Kursk",
+            "Russia sent troops to Kursk",
+            "Mostly false",
+            "contradicts",
+            "rated false",
+        ),
+        (
+            "إيران تسلم صواريخ لروسيا",
+            "إيران تسلم صواريخ لروسيا",
+            "زائف",
+            "contradicts",
+            "rated false by the fact-checker",
+        ),
+        ("إيران تسلم صواريخ لروسيا", "إيران تسلم صواريخ لروسيا", "مضلل", "contradicts", "rated false"),
+        (
+            "The video shows a real explosion in Beirut",
+            "The video shows a real explosion in Beirut",
+            "true",
+            "supports",
+            "rated true by the fact-checker",
+        ),
+        ("إيران تسلم صواريخ لروسيا", "إيران تسلم صواريخ لروسيا", "صحيح", "supports", "rated true"),
+        # the claim negates a statement rated false: the fact-check backs the claim
+        (
+            "Iran did not deliver missiles to Russia",
+            "Iran delivered missiles to Russia",
+            "false",
+            "supports",
+            "negation",
+        ),
+        # a different figure than a false one: no conclusion
+        (
+            "The flood killed 300 people",
+            "The flood killed 3,000 people",
+            "false",
+            "unrelated",
+            "numbers differ",
+        ),
+        # a mixed rating decides nothing; an unrelated record stays unrelated
+        (
+            "Russia sent troops to Kursk",
+            "Russia sent troops to Kursk",
+            "Half true",
+            "supports",
+            "same statement",
+        ),
+        (
+            "Russia sent troops to Kursk",
+            "The price of bread rose in Cairo",
+            "false",
+            "unrelated",
+            "different topic",
+        ),
+    ],
+)
+def test_relate_with_fact_check_rating(claim, evidence, rating, label, why):
+    relation = relate(claim, evidence, rating=rating)
+    assert (relation.label, relation.why[: len(why)]) == (label, why), relation
+
+
+def test_relate_finds_the_closest_sentence_of_an_article():
+    article = (
+        "Seoul, 5 December. The National Intelligence Service briefed lawmakers on Thursday. "
+        "It said North Korea has sent about 3,000 troops to Russia so far. "
+        "Officials in Pyongyang made no comment. Markets in Seoul were calm. " * 4
+    )
+    relation = relate("North Korea has sent 10,000 troops to Russia", article)
+    assert relation.label == "contradicts"
+    assert relation.why.startswith("numbers differ: 10000 vs 3000")
+
+
+def test_relate_does_not_compare_across_scripts():
+    relation = relate("Russia sent troops", "أرسلت روسيا قوات")
+    assert relation == Relation("unrelated", 0.0, "different language: not compared", "language")
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "rating", "cue"),
+    [
+        ("Russia sent 10,000 troops", "Russia sent 3,000 troops", None, "numbers"),
+        ("The summit opened on 5 June 2024", "The summit opened on 6 June 2024", None, "dates"),
+        ("ارتفاع أسعار النفط", "انخفاض أسعار النفط", None, "polarity"),
+        ("Apple shares hit a record high", "Tesla shares hit a record high", None, "names"),
+        ("Russia sent troops to Kursk", "Russia sent troops to Kursk", "false", "rating"),
+        ("Russia sent troops to Kursk", "Russia reportedly sent troops to Kursk", None, "hedge"),
+        ("Russia sent troops to Kursk", "Russia sent troops to Kursk", None, "similarity"),
+        ("Russia sent troops to Kursk", "Oil prices fell in Asia", None, "topic"),
+    ],
+)
+def test_relate_names_the_kind_of_finding(claim, evidence, rating, cue):
+    assert relate(claim, evidence, rating=rating).cue == cue
+
+
+def test_relate_returns_a_relation_with_a_bounded_score():
+    for claim, evidence, _, _ in PAIRS:
+        relation = relate(claim, evidence)
+        assert relation.label in LABELS
+        assert 0.0 <= relation.score <= 100.0
+        assert relation.why
+    assert 0 < RELATED < PARAPHRASE < 100
+
+
+def test_relate_language_given_or_guessed_agree():
+    claim, evidence = "ارتفاع أسعار النفط", "انخفاض أسعار النفط"
+    assert relate(claim, evidence) == relate(claim, evidence, "ar") == relate(claim, evidence, "ar-EG")
+    # a wrong language tag does not make the English word lists read Arabic
+    assert relate(claim, evidence, "en") == relate(claim, evidence, "ar")
+
+
+def test_relate_is_fast_enough_for_fifty_candidates():
+    claim = "North Korea has sent 10,000 troops to Russia, Seoul says"
+    candidates = [f"{e} {n}" for n in range(10) for _, e, _, _ in PAIRS[:5]]
+    relate(claim, candidates[0])  # load the lexicons
+    start = time.perf_counter()
+    for text in candidates:
+        relate(claim, text)
+    per_pair = (time.perf_counter() - start) / len(candidates)
+    assert per_pair < 0.005  # generous: measured ~0.1 ms on a laptop; this only catches a blow-up
+
+
+# --- facts -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Russia sent 10,000 troops and 50 tanks", "en", [(10000.0, "troops"), (50.0, "tanks")]),
+        ("three thousand soldiers", "en", [(3000.0, "soldiers")]),
+        ("a budget of 2.5 million dollars", "en", [(2500000.0, "dollars")]),
+        ("twenty five people were hurt", "en", [(25.0, "people")]),
+        ("أرسلت ١٠ آلاف جندي", "ar", [(10000.0, "جندي")]),
+        ("قرض بقيمة ملياري دولار", "ar", [(2000000000.0, "دولار")]),
+        ("نحو 30 ألفا من المتظاهرين", "ar", [(30000.0, "متظاهرين")]),
+        ("خمسة وعشرون قتيلا", "ar", [(25.0, "قتيلا")]),
+        ("نصف مليار يورو", "ar", [(500000000.0, "يورو")]),
+        ("ارتفع التضخم إلى 12.5 في المئة", "ar", [(12.5, "%")]),
+        ("آلاف المدنيين فروا من المدينة", "ar", []),  # vague: never compared
+        ("thousands of civilians fled", "en", []),
+        ("في عام 2018 وقعت الاتفاقية", "ar", []),  # a year is a date, not a count
+    ],
+)
+def test_find_quantities(text, language, expected):
+    quantities = find_quantities(tokenize(text, language), language)
+    assert [(q.value, q.unit) for q in quantities] == expected
+
+
+def test_quantity_bounds():
+    (more,) = find_quantities(tokenize("more than 900 million dollars", "en"), "en")
+    (about,) = find_quantities(tokenize("about 1 billion dollars", "en"), "en")
+    (under,) = find_quantities(tokenize("أقل من 74 دولارا", "ar"), "ar")
+    assert more.low > 900e6 and more.high == float("inf")
+    assert not more.conflicts(about)
+    assert under.high < 74
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("The summit opened on 5 December 2024", "en", ["2024-12-05"]),
+        ("Published: 2024-12-05", "en", ["2024-12-05"]),
+        ("December 5, 2024", "en", ["2024-12-05"]),
+        ("الخميس ٥ ديسمبر ٢٠٢٤", "ar", ["2024-12-05"]),
+        ("قمة عام 2018 في سنغافورة", "ar", ["2018"]),
+        ("a letter sent in the 1970s", "en", ["1970s"]),
+        ("2,000 troops", "en", []),
+    ],
+)
+def test_find_dates(text, language, expected):
+    assert [str(d) for d in find_dates(tokenize(text, language), language)] == expected
+
+
+def test_dates_in_the_same_decade_agree():
+    decade = find_dates(tokenize("in the 1970s", "en"), "en")
+    year = find_dates(tokenize("in 1974", "en"), "en")
+    other = find_dates(tokenize("in 1984", "en"), "en")
+    assert conflicting_dates(decade, year) is None
+    assert conflicting_dates(decade, other) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("The ministry did not confirm it", "en", ["not"]),
+        ("Officials denied the report", "en", ["denied"]),
+        ("The story is a hoax", "en", ["hoax"]),
+        ("not only the army but also the police", "en", []),
+        ("لم يعلن الجيش عن خسائر", "ar", ["لم"]),
+        ("نفت الوزارة التقرير", "ar", ["نفت"]),
+        ("لا يزال الجيش في المدينة", "ar", []),  # «لا يزال»: still
+        ("تغيرت الأسعار", "ar", []),  # «تغيرت» is not «غير»
+        ("النفط دون 74 دولارا", "ar", []),  # a bound before a number, not a negation
+        ("وقف إطلاق النار في غزة", "ar", []),  # a ceasefire is not a negation
+    ],
+)
+def test_find_negations(text, language, expected):
+    assert [c.text for c in find_negations(tokenize(text, language), language)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Troops reportedly crossed the border", "en", ["reportedly"]),
+        ("The minister may resign", "en", ["may"]),
+        ("ربما يستقيل الوزير", "ar", ["ربما"]),
+        ("The minister resigned", "en", []),
+    ],
+)
+def test_find_hedges(text, language, expected):
+    assert [c.text for c in find_hedges(tokenize(text, language), language)] == expected
+
+
+@pytest.mark.parametrize(
+    ("rating", "expected"),
+    [
+        ("False", "false"),
+        ("Mostly False", "false"),
+        ("Misleading", "false"),
+        ("Pants on Fire!", "false"),
+        ("False, and the photo is old", "false"),
+        ("زائف", "false"),
+        ("مضلل", "false"),
+        ("كاذب", "false"),
+        ("True", "true"),
+        ("صحيح", "true"),
+        ("Half True", None),
+        ("Unproven", None),
+        ("", None),
+        (None, None),
+        ("something else", None),
+    ],
+)
+def test_rating_polarity(rating, expected):
+    assert rating_polarity(rating) == expected
+
+
+# --- the lexicon -----------------------------------------------------------------------------------------
+
+
+def test_relations_lexicon_loads_for_each_language():
+    for language in ("ar", "en"):
+        lex = load_relation_lexicon(language)
+        assert lex.negation.by_first and lex.negating.by_first and lex.hedges.by_first
+        assert len(lex.family_names) >= 25
+        assert lex.numbers.words and lex.numbers.multipliers
+        sets = load_exclusive_sets(language)
+        assert "country" in sets.names
+
+
+def test_antonym_families_are_well_formed():
+    data = load_toml("lexicons/relations.toml")
+    for language in ("ar", "en"):
+        families = data[language]["antonyms"]
+        names = [f["name"] for f in families]
+        assert len(names) == len(set(names)), "family names are unique"
+        pairs = 0
+        for family in families:
+            a = {normalize(w) for w in family["a"] if not w.startswith("@")}
+            b = {normalize(w) for w in family["b"] if not w.startswith("@")}
+            assert a and (b or any(w.startswith("@") for w in family["b"])), family["name"]
+            assert not a & b, f"{family['name']}: {sorted(a & b)} on both sides"
+            for ref in (w[1:] for w in family["a"] + family["b"] if w.startswith("@")):
+                assert ref in names, f"{family['name']}: unknown family {ref}"
+            pairs += len(a) * max(len(b), 1)
+        assert pairs >= 60
+
+
+def test_exclusive_members_do_not_repeat_within_a_set():
+    data = load_toml("lexicons/relations.toml")
+    for language in ("ar", "en"):
+        for group in data[language]["exclusive"]:
+            seen: dict[str, int] = {}
+            for m, forms in enumerate(group["members"]):
+                assert forms, group["name"]
+                for form in forms:
+                    key = normalize(form)
+                    assert seen.setdefault(key, m) == m, f"{group['name']}: {form} in two members"
