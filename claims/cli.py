@@ -251,6 +251,36 @@ def eval_attribution(
     print(json.dumps(result, indent=2) if as_json else format_table(result))
 
 
+@eval_app.command("pairs")
+def eval_pairs(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL: {id, claim, evidence, language, label}.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write predictions here (JSONL).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Score supports / contradicts / unrelated against gold claim–evidence pairs.
+
+    Example: claims eval pairs artifacts/ans_dev_pairs.jsonl
+    """
+    from claims.eval.pairs import format_pairs_table, predict_pairs, score_pairs
+    from claims.eval.predict import read_jsonl
+
+    def body():  # type: ignore[no-untyped-def]
+        records = read_jsonl(gold)
+        preds = predict_pairs(records)
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(
+                "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8"
+            )
+        return score_pairs(records, preds)
+
+    result = _run(debug, body)
+    print(json.dumps(result, indent=2) if as_json else format_pairs_table(result))
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"claims {__version__}")
