@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure the checker on annotated data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+db_app = typer.Typer(help="Manage the claims database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 
 class Format(StrEnum):
@@ -43,6 +45,15 @@ SourcesOption = Annotated[
     ),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", envvar="CLAIMS_DB", help="Database URL (default: SQLite in the user data directory)."
+    ),
+]
+CreateSourcesOption = Annotated[
+    bool, typer.Option("--create-sources", help="Create unknown source ids instead of refusing the import.")
+]
 
 
 def _err(message: str) -> None:
@@ -97,10 +108,20 @@ def check(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
+    db: DbOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Ignore evidence published after this date (YYYY-MM-DD).")
+    ] = None,
+    min_sources: Annotated[
+        int, typer.Option("--min-sources", min=1, help="Independent sources needed to corroborate a claim.")
+    ] = 1,
     sources: SourcesOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Find the claims of articles, their sources and verdicts.
+
+    Uses the claims database when one exists (--db, CLAIMS_DB, or the default one made by `claims db init`
+    or `claims import`); without one every claim is single-source.
 
     Example: claims check data/examples/ar-russia-dprk-treaty.txt
     """
@@ -112,22 +133,61 @@ def check(
         )
         raise typer.Exit(2)
     fmt = format or (Format.rich if sys.stdout.isatty() else Format.json)
-    reports = _run(debug, _check_all, files, sources, max_bytes)
-    registry = _registry(sources)
+    registry = _run(debug, _registry, sources)
+    reports = _run(debug, _check_all, files, registry, max_bytes, db, as_of, min_sources)
     _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi)
     if conditions and any(_fails(r, conditions) for r in reports):
         raise typer.Exit(EXIT_FAIL_ON)
 
 
-def _check_all(files: list[str], sources: Path | None, max_bytes: int):  # type: ignore[no-untyped-def]
+def _check_all(
+    files: list[str], registry, max_bytes: int, db: str | None, as_of: str | None, min_sources: int
+):  # type: ignore[no-untyped-def]
     from claims.checker import check_text
     from claims.text.read import read_input
 
     if not files:
         raise UsageError("give at least one article file, or - for stdin")
-    registry = _registry(sources)
+    if as_of is not None:
+        _check_date(as_of, "--as-of")
     inputs = [read_input(f, max_bytes=max_bytes) for f in files]  # all readable before any output
-    return [check_text(i, registry) for i in inputs]
+    store = _existing_store(db)
+    matcher = None
+    if store is not None:
+        from claims.match.matcher import StoreMatcher
+        from claims.match.verdict import Policy
+
+        matcher = StoreMatcher(store, registry, Policy(min_sources=min_sources), as_of=as_of)
+    try:
+        return [check_text(i, registry, matcher) for i in inputs]
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _check_date(value: str, what: str) -> None:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
+    """The store to check against: the one named, else the default one if it has been created."""
+    from claims.store.db import Store, default_url
+
+    url = db or default_url()
+    if db is None and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    return Store.open(url)
+
+
+def _open_store(db: str | None):  # type: ignore[no-untyped-def]
+    from claims.store.db import Store
+
+    return Store.open(db)
 
 
 def _print_reports(
@@ -218,6 +278,219 @@ def _source_json(s) -> dict:  # type: ignore[no-untyped-def]
         "medium": s.medium,
         "aliases": list(s.aliases),
     }
+
+
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[str],
+        typer.Argument(help="JSONL, CSV or ClaimReview (.json, .jsonld, .html) files; '-' is JSONL."),
+    ],
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="jsonl, csv or claimreview (default: by extension).")
+    ] = None,
+    create_sources: CreateSourcesOption = False,
+    fallback_source: Annotated[
+        str,
+        typer.Option("--fallback-source", help="Source id for ClaimReview claimants not in the registry."),
+    ] = "unregistered",
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Add claim records to the database. Re-importing the same records adds nothing; each file is one
+    transaction, so a bad record (named with its line) leaves the database as it was.
+
+    Example: claims import data/examples/demo-claims.jsonl
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        from claims.store.importers import read_records
+
+        registry = _registry(sources)
+        with _open_store(db) as store:
+            for name in files:
+                warnings: list[str] = []
+                records = list(
+                    read_records(
+                        name, registry, format=format, fallback_source=fallback_source, warnings=warnings
+                    )
+                )
+                result = _with_progress(store, records, registry, create_sources, name)
+                for w in warnings[:5]:
+                    _err(f"warning: {w}")
+                created = (
+                    f", created sources: {', '.join(result.created_sources)}"
+                    if result.created_sources
+                    else ""
+                )
+                print(f"{name}: {result.added} added, {result.skipped} already stored{created}")
+
+    _run(debug, body)
+
+
+def _with_progress(store, records, registry, create_sources: bool, name: str):  # type: ignore[no-untyped-def]
+    if len(records) < 20_000 or not sys.stderr.isatty():
+        return store.add_claims(records, registry, create_sources=create_sources)
+    from rich.progress import Progress
+
+    from claims.report.terminal import make_console
+
+    with Progress(console=make_console(file=sys.stderr), transient=True) as progress:
+        task = progress.add_task(f"importing {name}", total=len(records))
+        return store.add_claims(
+            records,
+            registry,
+            create_sources=create_sources,
+            progress=lambda n: progress.update(task, completed=n),
+        )
+
+
+@app.command()
+def add(
+    text: Annotated[str, typer.Argument(help="The claim, as a sentence.")],
+    source: Annotated[str, typer.Option("--source", "-s", help="Registry id of who made the claim.")],
+    published: Annotated[str | None, typer.Option("--published", help="Date (YYYY-MM-DD).")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Where it was published.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="ar, en, … (detected when absent).")
+    ] = None,
+    create_sources: CreateSourcesOption = False,
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Store one claim.
+
+    Example: claims add "North Korea fired ballistic missiles on 5 November." --source south-korea-jcs
+    """
+    from claims.types import ClaimRecord
+
+    def body():  # type: ignore[no-untyped-def]
+        if published:
+            _check_date(published, "--published")
+        registry = _registry(sources)
+        with _open_store(db) as store:
+            claim_id, added = store.add_claim(
+                ClaimRecord(text=text, source=source, published=published, url=url, language=language),
+                registry,
+                create_sources=create_sources,
+            )
+        print(f"claim {claim_id} {'added' if added else 'was already stored'}")
+
+    _run(debug, body)
+
+
+@app.command()
+def ingest(
+    articles: Annotated[list[str], typer.Argument(help="Article files (.txt, .md, .html); '-' reads stdin.")],
+    publisher: Annotated[
+        str, typer.Option("--publisher", "-p", help="Registry id of the outlet that published it.")
+    ],
+    published: Annotated[
+        str | None, typer.Option("--published", help="Date (YYYY-MM-DD); default: the article's dateline.")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Where the article was published.")] = None,
+    create_sources: CreateSourcesOption = False,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
+    ] = DEFAULT_MAX_BYTES,
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Extract an article's claims and store each under its attributed source (the author's own claims
+    under the publisher). Ingesting the same article again adds nothing.
+
+    Example: claims ingest data/examples/en-dprk-troops-wire.txt --publisher reuters
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        from claims.checker import check_text
+        from claims.ingest import article_records
+        from claims.text.read import read_input
+
+        if published:
+            _check_date(published, "--published")
+        registry = _registry(sources)
+        if registry.get(publisher) is None and not create_sources:
+            raise UsageError(f"--publisher {publisher}: not in the registry (see `claims sources`)")
+        with _open_store(db) as store:
+            for name in articles:
+                source = read_input(name, max_bytes=max_bytes)
+                report = check_text(source, registry)
+                date = published or report.document.published
+                doc_id = store.add_document(
+                    content=source.text,
+                    path=name,
+                    url=url,
+                    publisher=publisher,
+                    published=date,
+                    language=report.document.language,
+                    registry=registry,
+                    create_sources=create_sources,
+                )
+                records = article_records(report, publisher, date, url)
+                result = store.add_claims(
+                    records, registry, create_sources=create_sources, document_id=doc_id
+                )
+                print(f"{name}: {len(records)} claims, {result.added} added, {result.skipped} already stored")
+
+    _run(debug, body)
+
+
+@db_app.command("init")
+def db_init(db: DbOption = None, debug: DebugOption = False) -> None:
+    """Create the database (or bring an existing one up to date).
+
+    Example: claims db init
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        with _open_store(db) as store:
+            print(f"database ready: {store.url} (schema {store.revision()})")
+
+    _run(debug, body)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
+    """Apply schema migrations; stored data is kept.
+
+    Example: claims db upgrade --db sqlite:///claims.db
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        from claims.store.db import Store
+
+        with Store.open(db, migrate=False) as store:
+            before, after = store.upgrade()
+            print(f"{store.url}: schema {before or 'none'} -> {after}")
+
+    _run(debug, body)
+
+
+@db_app.command("stats")
+def db_stats(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Counts of stored claims, sources, documents and decisions.
+
+    Example: claims db stats
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        with _open_store(db) as store:
+            return store.stats()
+
+    stats = _run(debug, body)
+    if as_json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False, default=str))
+    else:
+        for key, value in stats.items():
+            print(f"{key}: {value}")
 
 
 @eval_app.command("attribution")

@@ -35,7 +35,7 @@ class Policy:
     """How much evidence a verdict needs."""
 
     min_sources: int = 1  # independent supporting sources needed to corroborate
-    min_support: float = 70.0  # similarity score a supporting claim needs
+    min_support: float = 60.0  # similarity score a supporting claim needs (relate: 50 = paraphrase)
     min_contradiction: float = 50.0  # similarity score a contradicting claim needs
 
 

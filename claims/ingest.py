@@ -1,0 +1,35 @@
+"""From a checked article to the claim records that `claims ingest` stores."""
+
+from __future__ import annotations
+
+from claims.types import UNATTRIBUTED, UNREGISTERED, ClaimRecord, Report
+
+
+def article_records(
+    report: Report, publisher: str, published: str | None, url: str | None
+) -> list[ClaimRecord]:
+    """One record per claim, under its attributed source (a stored claim's origin is who said it, not the
+    outlet that carried it); the author's own claims go under the publisher. Claims by a named source that is
+    not in the registry are left out: they could not be told apart from one another later."""
+    records = []
+    for item in report.claims:
+        c = item.claim
+        a = c.attribution
+        if a.source_id == UNREGISTERED:
+            continue
+        source = publisher if a.source_id == UNATTRIBUTED else a.source_id
+        via = tuple(v for v in a.via if v != source)
+        text = c.content.text if c.content is not None and len(c.content.text.split()) >= 4 else c.span.text
+        records.append(
+            ClaimRecord(
+                text=text,
+                source=source,
+                published=published,
+                url=url,
+                language=c.language,
+                publisher=publisher if publisher != source else None,
+                via=via,
+                hedged=a.hedged,
+            )
+        )
+    return records

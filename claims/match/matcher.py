@@ -1,0 +1,98 @@
+"""Matching an article's claims against the store: retrieve → relate → verdict, one batch per article.
+
+The claims database gives candidates (``retrieve.candidates``: one batched full-text query and one
+rapidfuzz ``cdist`` for the whole article); each candidate is related to the claim (``relate``); claims
+of the same article by other sources count as evidence too. ``verdict.decide`` turns the evidence into
+a verdict. Nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from claims.attribution.registry import Registry
+from claims.match.relate import UNRELATED, relate
+from claims.match.retrieve import candidates
+from claims.match.verdict import Policy, decide, origin_of
+from claims.types import UNATTRIBUTED, Claim, DocumentInfo, Evidence, Verdict
+
+# A contradiction that rests only on a different name (Iran instead of North Korea) may just be another
+# event; it needs a near-identical statement to count.
+_NAMES_ONLY_MIN_SCORE = 80.0
+
+
+def match_text(claim: Claim) -> str:
+    """What is compared: the attributed content when there is one worth comparing, else the claim."""
+    content = claim.content
+    if content is not None and len(content.text.split()) >= 4:
+        return content.text
+    return claim.span.text
+
+
+@dataclass
+class StoreMatcher:
+    store: object  # claims.store.db.Store (kept loose: this module never imports the store)
+    registry: Registry
+    policy: Policy = field(default_factory=Policy)
+    as_of: str | None = None
+    limit: int = 10
+
+    def judge(self, claims: Sequence[Claim], document: DocumentInfo) -> list[Verdict]:
+        texts = [match_text(c) for c in claims]
+        found = candidates(self.store, texts, limit=self.limit, as_of=self.as_of, registry=self.registry)  # type: ignore[arg-type]
+        origins = [origin_of(c, document) for c in claims]
+        verdicts = []
+        for i, (claim, text, hits) in enumerate(zip(claims, texts, found, strict=True)):
+            evidence = [e for h in hits if (e := self._stored_evidence(claim, text, h)) is not None]
+            evidence += self._same_article(i, claims, texts, origins, document)
+            verdicts.append(decide(claim, origins[i], evidence, self.registry, self.policy, self.as_of))
+        return verdicts
+
+    def _stored_evidence(self, claim: Claim, text: str, hit) -> Evidence | None:  # type: ignore[no-untyped-def]
+        rel = relate(text, hit.text, claim.language, hit.rating)
+        if rel.label == UNRELATED or (rel.cue == "names" and rel.score < _NAMES_ONLY_MIN_SCORE):
+            return None
+        why = rel.why + (f" (publisher: {self.registry.name_of(hit.publisher)})" if hit.publisher else "")
+        return Evidence(
+            hit.id,
+            hit.text,
+            hit.source,
+            self.registry.name_of(hit.source),
+            hit.published,
+            hit.url,
+            rel.score,
+            rel.label,
+            why,
+        )
+
+    def _same_article(
+        self,
+        i: int,
+        claims: Sequence[Claim],
+        texts: Sequence[str],
+        origins: Sequence[str],
+        document: DocumentInfo,
+    ) -> list[Evidence]:
+        """Other claims of the article by other sources: a "read also" item may contradict the body."""
+        out = []
+        for j, other in enumerate(claims):
+            if j == i or origins[j] == origins[i] or other.attribution.source_id == UNATTRIBUTED:
+                continue
+            rel = relate(texts[i], texts[j], claims[i].language)
+            if rel.label == UNRELATED or rel.cue == "names":
+                continue
+            out.append(
+                Evidence(
+                    other.id,
+                    other.span.text,
+                    origins[j],
+                    self.registry.name_of(origins[j]),
+                    document.published,
+                    None,
+                    rel.score,
+                    rel.label,
+                    f"{rel.why} (same article, line {other.line})",
+                )
+            )
+        return out

@@ -1,0 +1,864 @@
+"""The claims store: where claims, their sources and editors' decisions are kept, and searched.
+
+::
+
+    store = Store.open()                      # SQLite in the user data directory, migrated to the latest schema
+    store.add_claims(read_records("claims.jsonl"), registry)
+    store.search("وقال الرئيس إن الاتفاقية دخلت حيز التنفيذ", language="ar", limit=20)
+
+Where the database is: ``Store.open(url)``, else ``$CLAIMS_DB`` (an SQLAlchemy URL), else
+``sqlite:///$CLAIMS_HOME/claims.db``, else ``claims.db`` in the user data directory (platformdirs). SQLite
+runs in WAL mode (readers never wait for a writer) with a busy timeout and foreign keys on.
+
+The schema is managed by Alembic migrations shipped in ``claims/store/migrations``; opening a store
+brings it to the latest revision inside one transaction, so an upgrade either completes or changes nothing.
+
+This module is the only door to the database: it takes ``ClaimRecord`` values and returns ``StoredClaim``
+values, and every database failure leaves it as a :class:`~claims.errors.DatabaseError` with one line to
+say what happened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from claims.errors import DatabaseError, InputError, UsageError
+from claims.store import index as fts
+from claims.store.models import Claim, Decision, Document, Source, utcnow
+from claims.text.normalize import normalize, script_of
+from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, ClaimRecord, StoredClaim
+
+if TYPE_CHECKING:
+    from claims.attribution.registry import Registry
+
+# The latest migration in claims/store/migrations/versions (a test checks that Alembic agrees). Knowing it
+# here lets an up-to-date store open without loading Alembic.
+SCHEMA_HEAD = "0001"
+MIGRATIONS = Path(__file__).resolve().with_name("migrations")
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
+_HASH = re.compile(r"[0-9a-f]{32}")
+# Sources every store knows, whatever the registry holds.
+_SPECIAL_SOURCES = {
+    UNATTRIBUTED: ("Unattributed (the author's own voice)", UNATTRIBUTED),
+    ANONYMOUS: ("Anonymous or unnamed source", ANONYMOUS),
+    UNREGISTERED: ("Named source not in the registry", UNREGISTERED),
+}
+# A search that filters by language or date reads more index hits than it returns, up to this many.
+_MAX_FETCH = 20_000
+
+_CLAIM = Claim.__table__  # type: ignore[attr-defined]
+_SOURCE = Source.__table__  # type: ignore[attr-defined]
+_DOCUMENT = Document.__table__  # type: ignore[attr-defined]
+_DECISION = Decision.__table__  # type: ignore[attr-defined]
+_INSERT_COLUMNS = (
+    "text",
+    "norm_text",
+    "index_text",
+    "language",
+    "source_id",
+    "publisher_id",
+    "via",
+    "document_id",
+    "published",
+    "url",
+    "rating",
+    "hedged",
+    "demo",
+    "external_id",
+    "dedupe_key",
+    "created_at",
+)
+_CLAIM_COLUMNS = (
+    _CLAIM.c.id,
+    _CLAIM.c.text,
+    _CLAIM.c.language,
+    _CLAIM.c.source_id,
+    _CLAIM.c.published,
+    _CLAIM.c.url,
+    _CLAIM.c.publisher_id,
+    _CLAIM.c.via,
+    _CLAIM.c.rating,
+    _CLAIM.c.hedged,
+)
+
+
+class ImportResult(NamedTuple):
+    added: int
+    skipped: int  # already stored (same external id, or same text + source + date)
+    created_sources: tuple[str, ...]  # ids created because of ``create_sources=True``
+
+
+@dataclass(frozen=True)
+class EditorDecision:
+    id: int
+    text_hash: str
+    verdict: str
+    note: str
+    editor: str | None
+    claim_id: int | None
+    created_at: str  # ISO 8601, UTC
+
+
+def data_dir() -> Path:
+    """Where user state lives: ``$CLAIMS_HOME`` if set, else the platform's user data directory."""
+    home = os.environ.get("CLAIMS_HOME")
+    if home:
+        return Path(home).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("claims"))
+
+
+def default_url() -> str:
+    """``$CLAIMS_DB`` if set, else SQLite at ``<data_dir>/claims.db``."""
+    return os.environ.get("CLAIMS_DB") or f"sqlite:///{data_dir() / 'claims.db'}"
+
+
+def text_hash(text: str) -> str:
+    """The key of a claim text for editors' decisions: a hash of its normalised form."""
+    return hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def dedupe_key(norm_text: str, source: str, published: str | None) -> int:
+    """Two records with the same key are the same claim: same normalised text, source and date.
+
+    A signed 64-bit hash: a small, fast unique index; two different claims collide with a probability
+    of about 3e-8 in a store of a million claims."""
+    key = f"{norm_text}\x1f{source}\x1f{published or ''}".encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big", signed=True)
+
+
+class Store:
+    """A claims database. Open it with :meth:`Store.open`; close it (or use ``with``) when done."""
+
+    def __init__(self, engine: Engine, url: URL) -> None:
+        self.engine = engine
+        self._url = url
+        self._index = fts.Fts5Index() if engine.dialect.name == "sqlite" else None
+
+    # -- opening, schema --------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
+        """Open the store at ``url`` (default: :func:`default_url`), creating and upgrading it as needed."""
+        raw = url or default_url()
+        try:
+            parsed = make_url(raw)
+        except ArgumentError:
+            raise DatabaseError(
+                f"{raw!r} is not a database URL (e.g. sqlite:///path/claims.db, postgresql+psycopg://host/db)"
+            ) from None
+        store = cls(_create_engine(parsed), parsed)
+        if migrate:
+            store.upgrade()
+        return store
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return self._url.render_as_string(hide_password=True)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None: empty database)."""
+        with self._errors(), self.engine.connect() as conn:
+            return _current_revision(conn)
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Bring the schema to the latest revision in one transaction. Returns (before, after)."""
+        with self._errors():
+            with self.engine.connect() as conn:
+                before = _current_revision(conn)
+            if before == SCHEMA_HEAD:
+                return before, SCHEMA_HEAD
+            from alembic import command
+            from alembic.util import CommandError
+
+            with self._write() as conn:
+                try:
+                    command.upgrade(_alembic_config(conn), "head")
+                except CommandError as exc:
+                    raise DatabaseError(
+                        f"{self.url}: the schema is at revision {before!r}, which this version of claims "
+                        f"does not know ({exc}); upgrade claims"
+                    ) from None
+                after = _current_revision(conn)
+        if self._index:
+            self._index.invalidate()
+        return before, after or SCHEMA_HEAD
+
+    # -- writing ----------------------------------------------------------------------------------------
+
+    def add_claims(
+        self,
+        records: Iterable[ClaimRecord],
+        registry: Registry | None = None,
+        *,
+        create_sources: bool = False,
+        batch_size: int = 5000,
+        progress: Callable[[int], None] | None = None,
+        document_id: int | None = None,
+        atomic: bool = True,
+        workers: int | None = None,
+    ) -> ImportResult:
+        """Store claim records; records already stored are skipped.
+
+        Records are inserted ``batch_size`` at a time. With ``atomic`` (the default) the whole import is
+        one transaction: a bad record (unreadable line, unknown source, bad date) raises and nothing is
+        stored. With ``atomic=False`` each batch commits on its own, so an interrupted import keeps the
+        batches before the failure (importing the file again skips them).
+
+        Source ids (``source``, ``publisher``, ``via``) must be registry ids or sources already in the
+        store; unknown ids raise :class:`InputError`, unless ``create_sources`` creates them. ``progress``
+        is called with the number of records stored or skipped after each batch. ``document_id`` ties
+        every record to a stored document (see :meth:`add_document`).
+
+        Preparing a record (normalising it, analysing it for the index) costs more than storing it, so a
+        long import prepares batches in ``workers`` processes while this one writes (default: one per CPU
+        but one, at most 4; ``workers=0`` prepares everything here). Imports of a few batches never start
+        processes.
+        """
+        if batch_size < 1:
+            raise UsageError("batch_size must be at least 1")
+        sources = _Sources(registry, create_sources)
+        writer = _ClaimWriter(self.engine, self._index)
+        batches = _prepared_batches(iter(records), batch_size, writer.stamp, document_id, workers)
+        seen = added = 0
+
+        def write_batch(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+            nonlocal seen, added
+            sources.ensure(conn, _source_uses(rows, seen))
+            added += writer.insert(conn, rows)
+            seen += len(rows)
+            if progress:
+                progress(len(rows))
+
+        try:
+            with self._errors():
+                if atomic:
+                    with self._write() as conn:
+                        for rows in batches:
+                            write_batch(conn, rows)
+                else:
+                    for rows in batches:
+                        with self._write() as conn:
+                            write_batch(conn, rows)
+        finally:
+            batches.close()
+            if self._index:
+                self._index.invalidate()
+        return ImportResult(added, seen - added, tuple(sources.created))
+
+    def add_claim(
+        self, record: ClaimRecord, registry: Registry | None = None, *, create_sources: bool = False
+    ) -> tuple[int, bool]:
+        """Store one claim. Returns (its id, whether it was added): a claim already stored keeps its id."""
+        result = self.add_claims([record], registry, create_sources=create_sources)
+        row = dict(zip(_INSERT_COLUMNS, _claim_row(record, 1, None, None), strict=True))
+        where = (
+            _CLAIM.c.external_id == row["external_id"]
+            if row["external_id"]
+            else _CLAIM.c.dedupe_key == row["dedupe_key"]
+        )
+        with self._errors(), self.engine.connect() as conn:
+            claim_id = conn.execute(sa.select(_CLAIM.c.id).where(where)).scalar_one()
+        return int(claim_id), result.added == 1
+
+    def add_document(
+        self,
+        *,
+        content: str | None = None,
+        content_hash: str | None = None,
+        path: str | None = None,
+        url: str | None = None,
+        publisher: str | None = None,
+        published: str | None = None,
+        language: str | None = None,
+        registry: Registry | None = None,
+        create_sources: bool = False,
+    ) -> int:
+        """Store an ingested article's metadata; returns its id. The same content stored twice is one
+        document (keyed by a SHA-256 of the content, or the ``content_hash`` given)."""
+        if content_hash is None:
+            if content is None:
+                raise UsageError("add_document needs the document's content or its content_hash")
+            content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        published = _check_date(published, "document")
+        with self._errors(), self._write() as conn:
+            existing = conn.execute(
+                sa.select(_DOCUMENT.c.id).where(_DOCUMENT.c.content_hash == content_hash)
+            ).scalar()
+            if existing is not None:
+                return int(existing)
+            if publisher:
+                _Sources(registry, create_sources).ensure(conn, {publisher: "the document's publisher"})
+            result = conn.execute(
+                _DOCUMENT.insert().values(
+                    path=path,
+                    url=url,
+                    publisher_id=publisher or None,
+                    published=published,
+                    language=language,
+                    content_hash=content_hash,
+                    created_at=utcnow(),
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def record_decision(
+        self,
+        text_hash: str,
+        verdict: str,
+        *,
+        note: str = "",
+        editor: str | None = None,
+        claim_id: int | None = None,
+    ) -> int:
+        """Record an editor's verdict on a claim (keyed by :func:`text_hash` of its text); returns its id."""
+        if not _HASH.fullmatch(text_hash):
+            raise UsageError(f"{text_hash!r} is not a claim text hash (32 hex digits, see text_hash())")
+        verdict = verdict.strip()
+        if not verdict or len(verdict) > 40:
+            raise UsageError("a decision needs a verdict of at most 40 characters")
+        with self._errors(), self._write() as conn:
+            if (
+                claim_id is not None
+                and conn.execute(sa.select(_CLAIM.c.id).where(_CLAIM.c.id == claim_id)).scalar() is None
+            ):
+                raise UsageError(f"no stored claim has id {claim_id}")
+            result = conn.execute(
+                _DECISION.insert().values(
+                    text_hash=text_hash,
+                    claim_id=claim_id,
+                    verdict=verdict,
+                    note=note or "",
+                    editor=editor or None,
+                    created_at=utcnow(),
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def decisions_for(self, text_hash: str) -> list[EditorDecision]:
+        """Editors' decisions on a claim text, newest first."""
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(_DECISION)
+                .where(_DECISION.c.text_hash == text_hash)
+                .order_by(_DECISION.c.created_at.desc(), _DECISION.c.id.desc())
+            ).all()
+        return [
+            EditorDecision(
+                id=r.id,
+                text_hash=r.text_hash,
+                verdict=r.verdict,
+                note=r.note,
+                editor=r.editor,
+                claim_id=r.claim_id,
+                created_at=r.created_at.isoformat(timespec="seconds"),
+            )
+            for r in rows
+        ]
+
+    def get(self, claim_id: int) -> StoredClaim | None:
+        with self._errors(), self.engine.connect() as conn:
+            row = conn.execute(sa.select(*_CLAIM_COLUMNS).where(_CLAIM.c.id == claim_id)).first()
+        return _stored(row, 0.0) if row else None
+
+    def external_ids(self, claim_ids: Sequence[int]) -> dict[int, str]:
+        """The importer's ids (``ClaimRecord.external_id``) of stored claims that have one."""
+        out: dict[int, str] = {}
+        with self._errors(), self.engine.connect() as conn:
+            for start in range(0, len(claim_ids), 500):
+                chunk = list(claim_ids[start : start + 500])
+                rows = conn.execute(
+                    sa.select(_CLAIM.c.id, _CLAIM.c.external_id).where(
+                        _CLAIM.c.id.in_(chunk), _CLAIM.c.external_id.is_not(None)
+                    )
+                )
+                out.update({int(i): e for i, e in rows})
+        return out
+
+    def search(
+        self, text: str, language: str | None = None, limit: int = 50, as_of: str | None = None
+    ) -> list[StoredClaim]:
+        """Stored claims sharing words with ``text``, best BM25 match first (``score``: higher is better).
+
+        ``language`` keeps claims in that language only; ``as_of`` (YYYY-MM-DD) keeps claims published on
+        or before that date (claims without a date are kept).
+        """
+        return self.search_many([text], language=language, limit=limit, as_of=as_of)[0]
+
+    def search_many(
+        self,
+        texts: Sequence[str],
+        language: str | None = None,
+        limit: int = 50,
+        as_of: str | None = None,
+    ) -> list[list[StoredClaim]]:
+        """:meth:`search` for each text, on one connection."""
+        as_of = _check_date(as_of, "as-of", error=UsageError)
+        index = self._require_index()
+        if limit < 1:
+            return [[] for _ in texts]
+        with self._errors(), self.engine.connect() as conn:
+            index.refresh(conn)
+            return [self._search_one(conn, index, t, language, limit, as_of) for t in texts]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for ``claims db stats``."""
+        c = _CLAIM.c
+        with self._errors(), self.engine.connect() as conn:
+            count = lambda table: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()  # noqa: E731
+            out: dict[str, Any] = {
+                "url": self.url,
+                "backend": self.backend,
+                "revision": _current_revision(conn),
+                "latest_revision": SCHEMA_HEAD,
+                "claims": count(_CLAIM),
+                "sources": count(_SOURCE),
+                "documents": count(_DOCUMENT),
+                "decisions": count(_DECISION),
+            }
+            out["fact_checks"] = conn.execute(
+                sa.select(sa.func.count()).select_from(_CLAIM).where(c.rating.is_not(None))
+            ).scalar_one()
+            out["languages"] = dict(
+                conn.execute(
+                    sa.select(c.language, sa.func.count())
+                    .group_by(c.language)
+                    .order_by(sa.func.count().desc())
+                ).all()
+            )
+            out["top_sources"] = dict(
+                conn.execute(
+                    sa.select(c.source_id, sa.func.count())
+                    .group_by(c.source_id)
+                    .order_by(sa.func.count().desc())
+                    .limit(10)
+                ).all()
+            )
+            first, last = conn.execute(sa.select(sa.func.min(c.published), sa.func.max(c.published))).one()
+            out["published"] = {"first": first, "last": last}
+        database = self._url.database if self.backend == "sqlite" else None
+        if database and database != ":memory:" and Path(database).exists():
+            files = (Path(database), Path(database + "-wal"))
+            out["size_bytes"] = sum(f.stat().st_size for f in files if f.exists())
+        return out
+
+    # -- internals --------------------------------------------------------------------------------------
+
+    def _require_index(self) -> fts.Fts5Index:
+        if self._index is None:
+            raise DatabaseError(f"full-text search is not available on {self.backend} yet; use SQLite")
+        return self._index
+
+    def _search_one(
+        self,
+        conn: Connection,
+        index: fts.Fts5Index,
+        text: str,
+        language: str | None,
+        limit: int,
+        as_of: str | None,
+    ) -> list[StoredClaim]:
+        words = fts.query_words(normalize(text))
+        if not words:
+            return []
+        # Filtering by language or date drops some hits: read half as many again, more if still short.
+        fetch = limit + limit // 2 if (language or as_of) else limit
+        while True:
+            hits = index.search(conn, words, fetch)
+            rows = {
+                r.id: r
+                for r in conn.execute(
+                    sa.select(*_CLAIM_COLUMNS).where(_CLAIM.c.id.in_([h[0] for h in hits]))
+                ).all()
+            }
+            out = []
+            for claim_id, score in hits:
+                row = rows.get(claim_id)
+                if row is None or not _keep(row, language, as_of):
+                    continue
+                out.append(_stored(row, score))
+                if len(out) == limit:
+                    return out
+            if len(hits) < fetch or fetch >= _MAX_FETCH:
+                return out
+            fetch = min(fetch * 4, _MAX_FETCH)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A connection in a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue, never deadlock)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(claims_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise DatabaseError(self._describe(exc)) from exc
+        except OSError as exc:
+            raise DatabaseError(f"{self.url}: {exc.strerror or exc}") from exc
+
+    def _describe(self, exc: SQLAlchemyError) -> str:
+        orig = getattr(exc, "orig", None) or exc
+        lines = str(orig).strip().splitlines()
+        message = lines[0] if lines else type(orig).__name__
+        if "database is locked" in message:
+            return f"{self.url}: the database is locked by another process; try again when it is done"
+        if "unable to open database file" in message:
+            return f"{self.url}: cannot open the database file (does its directory exist and is it writable?)"
+        if "no such module: fts5" in message:
+            return f"{self.url}: this SQLite has no FTS5 full-text search; use a Python built with FTS5"
+        return f"{self.url}: {type(orig).__name__}: {message}"
+
+
+# -- engine -------------------------------------------------------------------------------------------
+
+
+def _create_engine(url: URL) -> Engine:
+    sqlite = url.get_backend_name() == "sqlite"
+    if sqlite and url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        directory = Path(url.database).expanduser().parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the database directory {directory}: {exc.strerror}") from None
+    try:
+        engine = sa.create_engine(url, connect_args={"isolation_level": None} if sqlite else {})
+    except NoSuchModuleError:
+        raise DatabaseError(
+            f"no database driver for {url.drivername!r}; install it (e.g. pip install 'psycopg[binary]')"
+        ) from None
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"cannot use {url.render_as_string(hide_password=True)}: {exc}") from None
+    if sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "busy_timeout=15000", "foreign_keys=ON", "synchronous=NORMAL"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # pysqlite runs in autocommit mode (isolation_level=None) and the store says when a transaction
+    # begins: writers take the write lock at once rather than upgrading a read lock, which can fail.
+    mode = "IMMEDIATE" if conn.get_execution_options().get("claims_write") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _current_revision(conn: Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _alembic_config(conn: Connection) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    config.attributes["connection"] = conn
+    return config
+
+
+class _ClaimWriter:
+    """Inserts prepared claim rows, one ``executemany`` per batch, ignoring duplicates; then indexes them."""
+
+    def __init__(self, engine: Engine, index: fts.Fts5Index | None) -> None:
+        dialect = engine.dialect
+        self.index = index
+        # SQLite: the driver's executemany over plain tuples (no per-row work in SQLAlchemy).
+        self.raw = dialect.name == "sqlite"
+        self.sql = (
+            f"INSERT INTO claim ({', '.join(_INSERT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))}) ON CONFLICT DO NOTHING"
+        )
+        self.statement = _insert_ignoring_duplicates(engine, _CLAIM)
+        self.created_at = _CLAIM.c.created_at.type.bind_processor(dialect) if self.raw else None
+
+    def stamp(self) -> Any:
+        """The ``created_at`` value of a batch, as the driver takes it."""
+        now = utcnow()
+        return self.created_at(now) if self.created_at else now
+
+    def insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> int:
+        """Insert ``rows``; returns how many were new."""
+        if not self.raw:
+            result = conn.execute(self.statement, [dict(zip(_INSERT_COLUMNS, r, strict=True)) for r in rows])
+            return max(result.rowcount, 0)
+        last = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM claim").scalar_one())
+        added = max(conn.exec_driver_sql(self.sql, rows).rowcount, 0)
+        if added and self.index is not None:
+            self.index.index_new(conn, last)
+        return added
+
+
+def _insert_ignoring_duplicates(engine: Engine, table: sa.Table) -> Any:
+    name = engine.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    raise DatabaseError(f"storing claims on {name} is not supported; use SQLite or PostgreSQL")
+
+
+# -- records ------------------------------------------------------------------------------------------
+
+
+def _check_date(value: str | None, what: str, *, error: type[Exception] = InputError) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise error(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise error(f"{what}: {value!r} is not a valid date") from None
+    return value
+
+
+# A long import is one whose records fill more than this many batches: then, and only then, batches are
+# prepared in worker processes.
+_POOL_AFTER_BATCHES = 2
+
+
+def _prepared_batches(
+    records: Iterator[ClaimRecord],
+    batch_size: int,
+    stamp: Callable[[], Any],
+    document_id: int | None,
+    workers: int | None,
+) -> Generator[list[tuple[Any, ...]], None, None]:
+    """Rows for the records, ``batch_size`` at a time, in input order.
+
+    Worker processes are forked (Linux), so they need nothing re-imported and work from any caller,
+    scripts without a ``__main__`` guard included; where fork is not available, or if a worker dies,
+    batches are prepared here.
+    """
+    import multiprocessing
+
+    can_fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    if workers is None:
+        workers = min(4, (os.cpu_count() or 1) - 1) if can_fork else 0
+    offset = 0
+    n_batches = 0
+    while chunk := list(islice(records, batch_size)):
+        yield _prepare_chunk(chunk, offset, stamp(), document_id)
+        offset += len(chunk)
+        n_batches += 1
+        if workers >= 1 and can_fork and n_batches >= _POOL_AFTER_BATCHES:
+            break
+    else:
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    pending: deque[tuple[Future[list[tuple[Any, ...]]], tuple[Any, ...]]] = deque()
+    broken = False
+    try:
+        while True:
+            while len(pending) < workers + 1 and (chunk := list(islice(records, batch_size))):
+                job = (chunk, offset, stamp(), document_id)
+                offset += len(chunk)
+                pending.append((pool.submit(_prepare_chunk, *job) if not broken else _DONE, job))
+            if not pending:
+                return
+            future, job = pending.popleft()
+            if future is not _DONE:
+                try:
+                    yield future.result()
+                    continue
+                except BrokenProcessPool:
+                    broken = True
+            yield _prepare_chunk(*job)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_DONE: Any = object()  # a batch left for this process to prepare
+
+
+def _prepare_chunk(
+    chunk: list[ClaimRecord], offset: int, stamp: Any, document_id: int | None
+) -> list[tuple[Any, ...]]:
+    return [_claim_row(r, offset + i, stamp, document_id) for i, r in enumerate(chunk, start=1)]
+
+
+def _claim_row(record: ClaimRecord, n: int, stamp: Any, document_id: int | None) -> tuple[Any, ...]:
+    """The values of :data:`_INSERT_COLUMNS` for one record (the ``n``-th of an import)."""
+    text = record.text.strip() if isinstance(record.text, str) else ""
+    if not text:
+        raise InputError(f"record {n}: the claim text is empty")
+    source = record.source
+    if not source or not isinstance(source, str):
+        raise InputError(f"record {n}: no source id")
+    published = record.published
+    if published is not None:
+        published = _check_date(published, f"record {n}")
+    language = record.language
+    if not language:
+        language = script_of(text) or "und"
+    elif not _LANGUAGE.fullmatch(language):
+        language = language.strip().lower()
+        if not _LANGUAGE.fullmatch(language):
+            raise InputError(f"record {n}: {record.language!r} is not a language code (ar, en, ...)")
+    norm = normalize(text)
+    return (
+        text,
+        norm,
+        fts.index_text(norm),
+        language,
+        source,
+        record.publisher or None,
+        " ".join(record.via),
+        document_id,
+        published,
+        record.url or None,
+        record.rating or None,
+        bool(record.hedged),
+        bool(record.demo),
+        record.external_id or None,
+        dedupe_key(norm, source, published),
+        stamp,
+    )
+
+
+def _source_uses(rows: list[tuple[Any, ...]], offset: int) -> dict[str, str]:
+    """Each source id used by a batch, with where it is first used (for error messages)."""
+    uses: dict[str, str] = {}
+    for n, row in enumerate(rows, start=offset + 1):
+        source, publisher, via = row[4:7]
+        if source not in uses:
+            uses[source] = f"record {n}: source"
+        if publisher and publisher not in uses:
+            uses[publisher] = f"record {n}: publisher"
+        if via:
+            for sid in via.split():
+                uses.setdefault(sid, f"record {n}: via")
+    return uses
+
+
+class _Sources:
+    """Makes sure every source id a write uses has a row: from the registry, or created on request."""
+
+    def __init__(self, registry: Registry | None, create: bool) -> None:
+        self.registry = registry
+        self.create = create
+        self.known: set[str] | None = None
+        self.created: list[str] = []
+
+    def ensure(self, conn: Connection, uses: dict[str, str]) -> None:
+        if self.known is None:
+            self.known = set(conn.execute(sa.select(_SOURCE.c.id)).scalars())
+        missing = [sid for sid in uses if sid not in self.known]
+        if not missing:
+            return
+        now = utcnow()
+        rows = []
+        for sid in missing:
+            row = self._from_registry(sid)
+            if row is None:
+                if not self.create:
+                    raise InputError(f"{uses[sid]} id {sid!r} is unknown; {self._advice(sid)}")
+                if not _ID.fullmatch(sid) or len(sid) > 100:
+                    raise InputError(
+                        f"{uses[sid]} id {sid!r} is not a valid source id (lowercase kebab-case, e.g. kcna)"
+                    )
+                row = {"id": sid, "name": sid, "kind": UNREGISTERED, "group_id": sid, "registered": False}
+                self.created.append(sid)
+            rows.append({**row, "created_at": now})
+        conn.execute(_SOURCE.insert(), rows)
+        self.known.update(missing)
+
+    def _from_registry(self, sid: str) -> dict[str, Any] | None:
+        source = self.registry.get(sid) if self.registry is not None else None
+        if source is not None:
+            return {
+                "id": sid,
+                "name": source.name,
+                "kind": source.kind,
+                "group_id": source.group,
+                "registered": True,
+            }
+        if sid in _SPECIAL_SOURCES:
+            name, kind = _SPECIAL_SOURCES[sid]
+            return {"id": sid, "name": name, "kind": kind, "group_id": sid, "registered": True}
+        return None
+
+    def _advice(self, sid: str) -> str:
+        hint = ""
+        if self.registry is not None and (match := self.registry.lookup(sid)) is not None:
+            hint = f"did you mean {match.id!r}? Otherwise "
+        return f"{hint}add it to a sources file (--sources) or pass --create-sources"
+
+
+def _keep(row: Any, language: str | None, as_of: str | None) -> bool:
+    if language and row.language != language and row.language.split("-")[0] != language:
+        return False
+    return not (as_of and row.published and row.published > as_of)
+
+
+def _stored(row: Any, score: float) -> StoredClaim:
+    return StoredClaim(
+        id=int(row.id),
+        text=row.text,
+        language=row.language,
+        source=row.source_id,
+        published=row.published,
+        url=row.url,
+        publisher=row.publisher_id,
+        via=tuple(row.via.split()) if row.via else (),
+        rating=row.rating,
+        hedged=bool(row.hedged),
+        score=round(score, 4),
+    )

@@ -1,0 +1,223 @@
+"""The full-text index of stored claims: what is indexed, and how a search becomes an index query.
+
+What is indexed
+---------------
+Each claim's text is normalised (``claims.text.normalize``: diacritics, hamza forms, ى/ي, ة/ه, digits and
+case folded), split into words, and every word that is not a stop-word
+(``claims/data/lexicons/stopwords.toml``) is written to ``claim.index_text`` in all of its *forms*:
+
+* Arabic: the word, the word under its clitics (``token_forms``: وقال → قال, للوكالة → الوكالة, وكالة),
+  and each of those without the article ال when at least three letters remain (الشمالية → شمالية). A
+  query word is looked up in all of its forms too, so وقال finds قال and قال finds وقال, and a text
+  written with the exact same form scores higher than one sharing only the stem.
+* Latin-script words: an s-stemmer (plural and third-person -s: fires → fire, butterflies → butterfly).
+* Numbers as written (after folding Arabic-Indic digits and thousands separators).
+
+The SQLite index is an FTS5 table over ``claim.index_text`` (external content; the store indexes each
+batch of new claims with one ``INSERT ... SELECT``, triggers follow deletes and updates; ``unicode61``
+tokenizer with ``remove_diacritics 0``: the text it sees is already folded, and its own folding does not
+know Arabic). Because all the language work happens here, in Python, the same
+``index_text`` can feed another backend's index later (a PostgreSQL ``tsvector`` with the ``simple``
+configuration).
+
+How a search runs
+-----------------
+The query text goes through the same analysis; its words become an ``OR`` of quoted terms (so text such
+as ``NEAR``, ``OR``, ``"`` or ``*`` is only ever a word to look for), ranked by BM25 with a ``LIMIT``.
+A search never scans the claim table. To keep a search fast on a large store, each query word's document
+frequency is counted in the index (up to a cap, and cached until claims are added), words found nowhere
+are dropped, at most :data:`MAX_QUERY_WORDS` of the rarest are kept, and the most common are dropped
+while the query would read more than :data:`POSTINGS_BUDGET` index entries: those words barely move a
+BM25 ranking, and the re-ranking (``claims.match.retrieve``) still compares every word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from claims.attribution.lexicon import token_forms
+from claims.resources import load_toml
+from claims.text.normalize import is_arabic_char, normalize
+
+FTS_TABLE = "claim_fts"
+
+# Keep at most this many query words (the rarest ones).
+MAX_QUERY_WORDS = 32
+# Drop the most common query words while the query would read more index entries than this. Ranking
+# costs about 2 µs per entry read, so this bounds a search to ~10 ms whatever the size of the store;
+# on CheckThat! 2021 2A, budgets from 5,000 to 1,000,000 give the same MAP@5.
+POSTINGS_BUDGET = 5_000
+
+_WORD = re.compile(r"[^\W_]+")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+", re.IGNORECASE)
+
+
+def is_index_table(name: str) -> bool:
+    """True for the FTS table, its vocabulary and its shadow tables (not described by the models)."""
+    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    data = load_toml("lexicons/stopwords.toml")
+    return frozenset(normalize(w) for section in data.values() for w in section.get("words", ()))
+
+
+def _s_stem(word: str) -> str:
+    """Harman's s-stemmer: strip plural and third-person -s from an English word."""
+    if len(word) <= 3 or not word.endswith("s"):
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith(("us", "ss")):
+        return word
+    return word[:-1]
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    """The index forms of one normalised word; empty for stop-words and single letters."""
+    forms = _FORMS.get(word)
+    if forms is None:
+        if len(_FORMS) >= _FORMS_MAX:
+            _FORMS.clear()
+        forms = _FORMS[word] = _word_forms(word)
+    return forms
+
+
+# word -> forms; a plain dict is the fastest cache here, and news vocabulary repeats a lot.
+_FORMS: dict[str, tuple[str, ...]] = {}
+_FORMS_MAX = 500_000
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    stop = stopwords()
+    if word in stop or (len(word) == 1 and not word.isdigit()):
+        return ()
+    if is_arabic_char(word[0]):
+        if word[0] in "وف" and word[1:] in stop:
+            return ()
+        forms = list(token_forms(word, "ar"))
+        for form in tuple(forms):
+            if form.startswith("ال") and len(form) >= 5:
+                forms.append(form[2:])
+        return tuple(dict.fromkeys(forms))
+    if word.isascii() and word.isalpha():
+        return (_s_stem(word),)
+    return (word,)
+
+
+def _words(norm: str) -> list[str]:
+    if "http" in norm or "www." in norm or "pic.twitter" in norm:
+        norm = _URL.sub(" ", norm)
+    return _WORD.findall(norm)
+
+
+def analyze(norm: str) -> list[tuple[str, ...]]:
+    """The forms of each content word of a normalised text, in order (URLs are not words)."""
+    return [forms for forms in map(word_forms, _words(norm)) if forms]
+
+
+def index_text(norm: str) -> str:
+    """What the index stores for a claim whose normalised text is ``norm``."""
+    get = _FORMS.get
+    out: list[str] = []
+    for word in _words(norm):
+        forms = get(word)
+        if forms is None:
+            forms = word_forms(word)
+        out.extend(forms)
+    return " ".join(out)
+
+
+def match_text(norm: str) -> str:
+    """One form per content word (the shortest): the text re-ranking compares."""
+    return " ".join(min(forms, key=len) for forms in analyze(norm))
+
+
+def query_words(norm: str) -> list[tuple[str, ...]]:
+    """The distinct content words of a query, each with its forms."""
+    return list(dict.fromkeys(analyze(norm)))
+
+
+def quote(term: str) -> str:
+    """An FTS5 string literal: whatever ``term`` holds, it is a phrase to look for, never syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts_expression(words: Iterable[Sequence[str]]) -> str:
+    """``"a" OR "b" OR ...`` over every form of every word; empty when there is nothing to look for."""
+    terms = dict.fromkeys(form for forms in words for form in forms if form)
+    return " OR ".join(quote(t) for t in terms)
+
+
+class Fts5Index:
+    """Searches the SQLite FTS5 index. Holds a cache of document frequencies, cleared on any change."""
+
+    def __init__(self) -> None:
+        self._df: dict[str, int] = {}
+        self._generation: Any = None
+
+    def invalidate(self) -> None:
+        self._df.clear()
+        self._generation = None
+
+    def refresh(self, conn: Any) -> None:
+        """Clear the cache if claims were added since it was filled (by this process or another)."""
+        generation = conn.exec_driver_sql("SELECT max(id) FROM claim").scalar()
+        if generation != self._generation:
+            self._df.clear()
+            self._generation = generation
+
+    def document_frequencies(self, conn: Any, terms: Iterable[str]) -> dict[str, int]:
+        """How many claims hold each term, counted up to ``POSTINGS_BUDGET + 1``: a count of claims
+        stops there, so a common word costs no more than a rare one (FTS5's vocabulary table would
+        read the word's whole posting list)."""
+        cap = POSTINGS_BUDGET + 1
+        for term in dict.fromkeys(terms):
+            if term not in self._df:
+                self._df[term] = int(
+                    conn.exec_driver_sql(
+                        f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)",
+                        (quote(term), cap),
+                    ).scalar()
+                )
+        return {t: self._df[t] for t in terms}
+
+    def plan(self, conn: Any, words: Sequence[Sequence[str]]) -> str:
+        """The FTS5 expression for a query's words, pruned as described in the module docstring."""
+        df = self.document_frequencies(conn, [f for forms in words for f in forms])
+        weighted = []
+        for forms in words:
+            present = tuple(f for f in forms if df[f])
+            if present:
+                weighted.append((sum(df[f] for f in present), present))
+        weighted.sort(key=lambda w: w[0])
+        weighted = weighted[:MAX_QUERY_WORDS]
+        total = sum(w for w, _ in weighted)
+        while len(weighted) > 1 and total > POSTINGS_BUDGET:
+            total -= weighted.pop()[0]
+        return fts_expression(forms for _, forms in weighted)
+
+    def index_new(self, conn: Any, after_id: int) -> None:
+        """Index the claims whose id is above ``after_id`` (the rows a batch has just inserted)."""
+        conn.exec_driver_sql(
+            f"INSERT INTO {FTS_TABLE}(rowid, index_text) SELECT id, index_text FROM claim WHERE id > ?",
+            (after_id,),
+        )
+        self.invalidate()
+
+    def search(self, conn: Any, words: Sequence[Sequence[str]], limit: int) -> list[tuple[int, float]]:
+        """``(claim id, BM25 score)`` of the best ``limit`` matches, best first (higher is better)."""
+        expression = self.plan(conn, words)
+        if not expression:
+            return []
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid, rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rank LIMIT ?",
+            (expression, limit),
+        ).all()
+        return [(int(rowid), -float(rank)) for rowid, rank in rows]

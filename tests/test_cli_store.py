@@ -1,0 +1,110 @@
+"""The store commands end to end: db init/stats/upgrade, import, add, ingest, and check against the store."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from claims.cli import app
+
+from .conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'claims.db'}"
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def test_db_init_and_stats(db):
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("db", "stats", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["claims"] == 0
+
+
+def test_import_is_idempotent(db):
+    first = run("import", EXAMPLES / "demo-claims.jsonl", "--db", db)
+    assert first.exit_code == 0, first.output
+    assert "25 added, 0 already stored" in first.stdout
+    again = run("import", EXAMPLES / "demo-claims.jsonl", "--db", db)
+    assert "0 added, 25 already stored" in again.stdout
+
+
+def test_import_unknown_source_is_a_clear_error(db, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Something happened in Pyongyang on Monday.", "source": "no-such-agency"}\n', encoding="utf-8")
+    result = run("import", bad, "--db", db)
+    assert result.exit_code != 0
+    assert "no-such-agency" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert run("import", bad, "--db", db, "--create-sources").exit_code == 0
+
+
+def test_import_malformed_line_names_it_and_stores_nothing(db, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"text": "North Korea fired a missile on Tuesday.", "source": "yonhap"}\n{"text": broken\n', encoding="utf-8"
+    )
+    result = run("import", bad, "--db", db)
+    assert result.exit_code == 3
+    assert ":2:" in result.stderr
+    assert json.loads(run("db", "stats", "--db", db, "--json").stdout)["claims"] == 0
+
+
+def test_add_one_claim(db):
+    result = run("add", "North Korea fired several ballistic missiles into the sea.", "--source", "south-korea-jcs",
+                 "--published", "2024-11-05", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "added" in result.stdout
+    assert run("add", "x", "--source", "yonhap", "--published", "5/11/2024", "--db", db).exit_code == 2
+
+
+def test_ingest_stores_claims_under_their_sources(db):
+    result = run("ingest", EXAMPLES / "ar-russia-dprk-treaty.txt", "--publisher", "al-wafd", "--db", db)
+    assert result.exit_code == 0, result.output
+    stats = json.loads(run("db", "stats", "--db", db, "--json").stdout)
+    assert stats["claims"] > 20
+    assert stats["documents"] == 1
+    assert "kcna" in stats["top_sources"]
+    again = run("ingest", EXAMPLES / "ar-russia-dprk-treaty.txt", "--publisher", "al-wafd", "--db", db)
+    assert "0 added" in again.stdout
+
+
+def test_check_against_the_demo_data_shows_all_three_verdicts(db):
+    run("import", EXAMPLES / "demo-claims.jsonl", "--db", db)
+    result = run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "--format", "json", "--db", db)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    verdicts = {c["verdict"] for c in report["claims"]}
+    assert verdicts == {"corroborated", "disputed", "single-source"}
+    by_line = {c["line"]: c for c in report["claims"]}
+    assert by_line[4]["verdict"] == "corroborated"
+    assert "TASS" in by_line[4]["reason"]
+    assert by_line[13]["reason"].startswith("only North Korean state media and officials")
+    for c in report["claims"]:
+        if c["verdict"] != "single-source":
+            assert c["evidence"], c
+
+
+def test_check_as_of_ignores_later_evidence(db):
+    run("import", EXAMPLES / "demo-claims.jsonl", "--db", db)
+    later = json.loads(run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "-f", "json", "--db", db).stdout)
+    early = json.loads(
+        run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "-f", "json", "--db", db, "--as-of", "2024-06-01").stdout
+    )
+    assert early["summary"]["corroborated"] <= later["summary"]["corroborated"]
+    for c in early["claims"]:
+        assert all(e["published"] is None or e["published"] <= "2024-06-01" for e in c["evidence"])
+    assert run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "--db", db, "--as-of", "yesterday").exit_code == 2
+
+
+def test_check_bad_database_url_is_exit_4():
+    result = run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "--db", "nonsense://")
+    assert result.exit_code == 4
+    assert "Traceback" not in result.output
