@@ -554,6 +554,40 @@ def eval_pairs(
     print(json.dumps(result, indent=2) if as_json else format_pairs_table(result))
 
 
+@eval_app.command("retrieval")
+def eval_retrieval(
+    corpus: Annotated[Path, typer.Option("--corpus", help="Corpus JSONL: {id, text, title?, language?}.")],
+    queries: Annotated[Path, typer.Option("--queries", help="Queries JSONL: {id, text, language?}.")],
+    qrels: Annotated[Path, typer.Option("--qrels", help="TREC qrels: qid 0 docid rel.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the TREC run here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Index a corpus in a temporary database and score retrieval (MAP@1/3/5, MRR, Recall@10, latency).
+
+    Example: claims eval retrieval --corpus c.jsonl --queries q.jsonl --qrels qrels.tsv
+    """
+    from claims.eval.retrieval import (
+        evaluate_retrieval,
+        format_retrieval_table,
+        load_jsonl,
+        load_qrels,
+        write_run,
+    )
+
+    def body():  # type: ignore[no-untyped-def]
+        result = evaluate_retrieval(load_jsonl(corpus), load_jsonl(queries), load_qrels(qrels))
+        if output:
+            write_run(result["run"], output)
+        return result
+
+    result = _run(debug, body)
+    if as_json:
+        print(json.dumps({k: v for k, v in result.items() if k != "run"}, indent=2))
+    else:
+        print(format_retrieval_table(result))
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"claims {__version__}")
