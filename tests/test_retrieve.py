@@ -203,6 +203,14 @@ def test_eval_retrieval_on_a_tiny_set(tmp_path):
     assert first[:4] == ["q1", "Q0", "v1", "1"] and first[5] == "claims"
 
 
+def test_eval_retrieval_duplicate_texts_are_all_retrievable():
+    corpus = [*CORPUS, {"id": "v1-copy", "text": CORPUS[0]["text"], "title": CORPUS[0]["title"]}]
+    result = evaluate_retrieval(corpus, QUERIES[:1], {"q1": {"v1-copy": 1}})
+    assert result["corpus_duplicates"] == 1
+    assert [r[1:3] for r in result["run"][:2]] == [("v1", 1), ("v1-copy", 2)]
+    assert result["metrics"]["MRR"] == 0.5
+
+
 def test_eval_average_precision_divides_by_the_relevant_count():
     assert average_precision(["a", "x", "b"], {"a", "b"}) == pytest.approx((1 + 2 / 3) / 2)
     assert average_precision(["x"], {"a"}) == 0.0

@@ -8,6 +8,7 @@ test_importers.py). ``atomic=False`` commits batch by batch instead.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from claims.errors import DatabaseError, InputError, UsageError
+from claims.store import db
 from claims.store import index as fts
 from claims.store.db import SCHEMA_HEAD, Store, default_url, text_hash
 from claims.types import ClaimRecord
@@ -104,6 +106,17 @@ def test_store_open_without_migrating_leaves_an_empty_database(tmp_path):
     assert store.revision() is None
     assert store.upgrade() == (None, SCHEMA_HEAD)
     assert store.revision() == SCHEMA_HEAD
+
+
+def test_store_a_schema_from_a_newer_claims_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'claims.db'}"
+    with Store.open(url) as store, store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(
+        DatabaseError, match="revision '0099', which this version of claims does not know"
+    ) as info:
+        Store.open(url)
+    assert "\n" not in info.value.message and info.value.message.endswith("upgrade claims")
 
 
 def test_store_schema_head_is_alembics_head():
@@ -317,20 +330,18 @@ def test_store_parallel_preparation_stores_the_same_as_inline(tmp_path, registry
     assert results[0] == results[1]
 
 
+_PARENT = os.getpid()
+
+
+def _dies_in_a_worker(*args):
+    if os.getpid() != _PARENT:
+        os._exit(1)
+    return _dies_in_a_worker.__wrapped__(*args)
+
+
 def test_store_a_dead_worker_process_falls_back_to_preparing_here(store, registry, monkeypatch):
-    import os
-
-    from claims.store import db
-
-    parent = os.getpid()
-    prepare = db._prepare_chunk
-
-    def dies_in_a_worker(*args):
-        if os.getpid() != parent:
-            os._exit(1)
-        return prepare(*args)
-
-    monkeypatch.setattr(db, "_prepare_chunk", dies_in_a_worker)
+    _dies_in_a_worker.__wrapped__ = db._prepare_chunk
+    monkeypatch.setattr(db, "_prepare_chunk", _dies_in_a_worker)
     records = [ClaimRecord(f"claim {i} about the launch", "kcna") for i in range(30)]
     assert store.add_claims(records, registry, batch_size=3, workers=2).added == 30
 

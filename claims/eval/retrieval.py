@@ -20,7 +20,8 @@ Metrics, over the queries that have at least one relevant document (``R`` of the
 * latency — wall time of each query's retrieval: p50 and p95, in milliseconds.
 
 Corpus records whose text (and title) repeat an earlier record's are stored once (the store's
-de-duplication): they are counted in ``corpus_duplicates`` and can never be retrieved.
+de-duplication, counted in ``corpus_duplicates``); when that claim is retrieved, each of their ids is
+listed, one rank after the other, as a store holding every copy would rank them (same text, same score).
 """
 
 from __future__ import annotations
@@ -104,15 +105,23 @@ def evaluate_retrieval(
     query's own ``language`` field is used when it has one.
     """
     from claims.match.retrieve import candidates
-    from claims.store.db import Store
+    from claims.store.db import Store, dedupe_key
+    from claims.text.normalize import normalize
 
     docs = list(corpus)
     query_list = list(queries)
+    records = list(_corpus_records(docs))
+    copies: dict[str, list[str]] = {}  # the id stored -> every corpus id with the same text
+    first_of: dict[int, str] = {}
+    for r in records:
+        key = dedupe_key(normalize(r.text), r.source, r.published)
+        docid = str(r.external_id)
+        copies.setdefault(first_of.setdefault(key, docid), []).append(docid)
     with tempfile.TemporaryDirectory(prefix="claims-eval-") as tmp:
         store = Store.open(store_url or f"sqlite:///{Path(tmp) / 'retrieval.db'}")
         try:
             started = time.perf_counter()
-            result = store.add_claims(_corpus_records(docs), create_sources=False)
+            result = store.add_claims(records, create_sources=False)
             index_seconds = time.perf_counter() - started
             run: list[tuple[str, str, int, float]] = []
             latencies: list[float] = []
@@ -124,9 +133,9 @@ def evaluate_retrieval(
                 ids = store.external_ids([c.id for c in hits])
                 rank = 0
                 for c in hits:
-                    if c.id in ids:
+                    for docid in copies.get(ids.get(c.id, ""), ()):
                         rank += 1
-                        run.append((qid, ids[c.id], rank, c.score))
+                        run.append((qid, docid, rank, c.score))
         finally:
             store.close()
     metrics, scored = score_run(run, qrels, [str(q["id"]) for q in query_list], depth=depth)
