@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import cast
 
 from claims.resources import load_toml
@@ -43,7 +43,7 @@ class Token:
     forms: tuple[str, ...]
     key: str
 
-    @property
+    @cached_property  # asked often while comparing: read once (the instance is otherwise frozen)
     def is_number(self) -> bool:
         return bool(_NUMBER.fullmatch(self.norm))
 
