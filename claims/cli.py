@@ -176,11 +176,13 @@ def _check_date(value: str, what: str) -> None:
 
 def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
     """The store to check against: the one named, else the default one if it has been created."""
-    from claims.store.db import Store, default_url
+    from claims.config import default_url
 
     url = db or default_url()
     if db is None and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
+    from claims.store.db import Store
+
     return Store.open(url)
 
 

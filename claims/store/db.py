@@ -38,6 +38,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from claims.config import data_dir, default_url  # noqa: F401  (re-exported)
 from claims.errors import DatabaseError, InputError, UsageError
 from claims.store import index as fts
 from claims.store.models import Claim, Decision, Document, Source, utcnow
@@ -116,21 +117,6 @@ class EditorDecision:
     editor: str | None
     claim_id: int | None
     created_at: str  # ISO 8601, UTC
-
-
-def data_dir() -> Path:
-    """Where user state lives: ``$CLAIMS_HOME`` if set, else the platform's user data directory."""
-    home = os.environ.get("CLAIMS_HOME")
-    if home:
-        return Path(home).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("claims"))
-
-
-def default_url() -> str:
-    """``$CLAIMS_DB`` if set, else SQLite at ``<data_dir>/claims.db``."""
-    return os.environ.get("CLAIMS_DB") or f"sqlite:///{data_dir() / 'claims.db'}"
 
 
 def text_hash(text: str) -> str:
