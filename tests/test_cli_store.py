@@ -38,7 +38,10 @@ def test_import_is_idempotent(db):
 
 def test_import_unknown_source_is_a_clear_error(db, tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "Something happened in Pyongyang on Monday.", "source": "no-such-agency"}\n', encoding="utf-8")
+    bad.write_text(
+        '{"text": "Something happened in Pyongyang on Monday.", "source": "no-such-agency"}\n',
+        encoding="utf-8",
+    )
     result = run("import", bad, "--db", db)
     assert result.exit_code != 0
     assert "no-such-agency" in result.stderr
@@ -49,7 +52,8 @@ def test_import_unknown_source_is_a_clear_error(db, tmp_path):
 def test_import_malformed_line_names_it_and_stores_nothing(db, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
-        '{"text": "North Korea fired a missile on Tuesday.", "source": "yonhap"}\n{"text": broken\n', encoding="utf-8"
+        '{"text": "North Korea fired a missile on Tuesday.", "source": "yonhap"}\n{"text": broken\n',
+        encoding="utf-8",
     )
     result = run("import", bad, "--db", db)
     assert result.exit_code == 3
@@ -58,8 +62,16 @@ def test_import_malformed_line_names_it_and_stores_nothing(db, tmp_path):
 
 
 def test_add_one_claim(db):
-    result = run("add", "North Korea fired several ballistic missiles into the sea.", "--source", "south-korea-jcs",
-                 "--published", "2024-11-05", "--db", db)
+    result = run(
+        "add",
+        "North Korea fired several ballistic missiles into the sea.",
+        "--source",
+        "south-korea-jcs",
+        "--published",
+        "2024-11-05",
+        "--db",
+        db,
+    )
     assert result.exit_code == 0, result.output
     assert "added" in result.stdout
     assert run("add", "x", "--source", "yonhap", "--published", "5/11/2024", "--db", db).exit_code == 2
@@ -87,6 +99,10 @@ def test_check_against_the_demo_data_shows_all_three_verdicts(db):
     assert by_line[4]["verdict"] == "corroborated"
     assert "TASS" in by_line[4]["reason"]
     assert by_line[13]["reason"].startswith("only North Korean state media and officials")
+    # the accusation that North Korea sent more than 10,000 troops (docs/quickstart.md quotes this)
+    (accusation,) = [c for c in report["claims"] if c["line"] == 5 and c["source"]["id"] == "anonymous"]
+    assert accusation["verdict"] == "disputed"
+    assert accusation["reason"].startswith("contradicted by Dmitry Peskov, 2024-10-18: denial")
     for c in report["claims"]:
         if c["verdict"] != "single-source":
             assert c["evidence"], c
@@ -96,12 +112,17 @@ def test_check_as_of_ignores_later_evidence(db):
     run("import", EXAMPLES / "demo-claims.jsonl", "--db", db)
     later = json.loads(run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "-f", "json", "--db", db).stdout)
     early = json.loads(
-        run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "-f", "json", "--db", db, "--as-of", "2024-06-01").stdout
+        run(
+            "check", EXAMPLES / "ar-russia-dprk-treaty.txt", "-f", "json", "--db", db, "--as-of", "2024-06-01"
+        ).stdout
     )
     assert early["summary"]["corroborated"] <= later["summary"]["corroborated"]
     for c in early["claims"]:
         assert all(e["published"] is None or e["published"] <= "2024-06-01" for e in c["evidence"])
-    assert run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "--db", db, "--as-of", "yesterday").exit_code == 2
+    assert (
+        run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "--db", db, "--as-of", "yesterday").exit_code
+        == 2
+    )
 
 
 def test_check_bad_database_url_is_exit_4():
