@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -115,10 +116,14 @@ def check(
     min_sources: Annotated[
         int, typer.Option("--min-sources", min=1, help="Independent sources needed to corroborate a claim.")
     ] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Check this many articles at once.")] = 1,
+    output_dir: Annotated[
+        Path | None, typer.Option("--output-dir", help="Write one report per article into this directory.")
+    ] = None,
     sources: SourcesOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Find the claims of articles, their sources and verdicts.
+    """Find the claims of articles (files, directories or globs), their sources and verdicts.
 
     Uses the claims database when one exists (--db, CLAIMS_DB, or the default one made by `claims db init`
     or `claims import`); without one every claim is single-source.
@@ -134,35 +139,78 @@ def check(
         raise typer.Exit(2)
     fmt = format or (Format.rich if sys.stdout.isatty() else Format.json)
     registry = _run(debug, _registry, sources)
-    reports = _run(debug, _check_all, files, registry, max_bytes, db, as_of, min_sources)
-    _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi)
+    if as_of is not None:
+        _run(debug, _check_date, as_of, "--as-of")
+    paths = _run(debug, _paths, files)
+    args = (str(sources) if sources else None, db, as_of, min_sources, max_bytes)
+    reports = _run(debug, _check_all, paths, jobs, args, output_dir, fmt, registry)
+    if output_dir is None:
+        _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi)
+    else:
+        print(f"{len(paths)} reports written to {output_dir}")
     if conditions and any(_fails(r, conditions) for r in reports):
         raise typer.Exit(EXIT_FAIL_ON)
 
 
-def _check_all(
-    files: list[str], registry, max_bytes: int, db: str | None, as_of: str | None, min_sources: int
-):  # type: ignore[no-untyped-def]
-    from claims.checker import check_text
-    from claims.text.read import read_input
+def _paths(files: list[str]) -> list[str]:
+    from claims.batch import expand_inputs
 
     if not files:
         raise UsageError("give at least one article file, or - for stdin")
-    if as_of is not None:
-        _check_date(as_of, "--as-of")
-    inputs = [read_input(f, max_bytes=max_bytes) for f in files]  # all readable before any output
-    store = _existing_store(db)
-    matcher = None
-    if store is not None:
-        from claims.match.matcher import StoreMatcher
-        from claims.match.verdict import Policy
+    return expand_inputs(files)
 
-        matcher = StoreMatcher(store, registry, Policy(min_sources=min_sources), as_of=as_of)
+
+def _check_all(paths: list[str], jobs: int, args: tuple, output_dir: Path | None, fmt: Format, registry):  # type: ignore[no-untyped-def]
+    """Check every article; with --output-dir write each report as it comes, else return them all."""
+    from claims.batch import check_many
+
+    reports = []
+    progress = _progress(len(paths))
     try:
-        return [check_text(i, registry, matcher) for i in inputs]
+        for n, report in enumerate(check_many(paths, jobs, *args), start=1):
+            if output_dir is not None:
+                _write_report(report, registry, fmt, output_dir)
+            reports.append(report)
+            if progress is not None:
+                progress[0].update(progress[1], completed=n)
     finally:
-        if store is not None:
-            store.close()
+        if progress is not None:
+            progress[0].stop()
+    return reports
+
+
+def _progress(total: int):  # type: ignore[no-untyped-def]
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    from claims.report.terminal import make_console
+
+    progress = Progress(console=make_console(file=sys.stderr), transient=True)
+    progress.start()
+    return progress, progress.add_task("checking", total=total)
+
+
+_SUFFIX = {
+    "json": ".json",
+    "jsonl": ".jsonl",
+    "csv": ".csv",
+    "markdown": ".md",
+    "html": ".html",
+    "rich": ".txt",
+}
+
+
+def _write_report(report, registry, fmt: Format, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    name = "stdin" if report.document.path == "-" else Path(report.document.path).name
+    target = output_dir / (name + _SUFFIX[fmt.value])
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        _print_reports([report], registry, fmt if fmt is not Format.rich else Format.json, True, 100)
+    target.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 def _check_date(value: str, what: str) -> None:
@@ -172,18 +220,6 @@ def _check_date(value: str, what: str) -> None:
         dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
-    """The store to check against: the one named, else the default one if it has been created."""
-    from claims.config import default_url
-
-    url = db or default_url()
-    if db is None and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
-    from claims.store.db import Store
-
-    return Store.open(url)
 
 
 def _open_store(db: str | None):  # type: ignore[no-untyped-def]

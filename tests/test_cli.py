@@ -60,7 +60,7 @@ def test_cli_check_empty_input_is_an_empty_report():
     ("args", "data", "code", "message"),
     [
         (["check", "no/such/article.txt"], None, 3, "no such file"),
-        (["check", "."], None, 3, "is a directory"),
+        (["check", "claims/store/migrations"], None, 3, "no .txt, .md or .html articles"),
         (["check", "-"], b"%PDF-1.4 binary", 3, "PDF"),
         (["check", "-"], b"\x81\x8d\x8f\x90\x9d" * 20, 3, "cannot be decoded"),
         (["check", FOUNDING, "--fail-on", "everything"], None, 2, "unknown condition"),
@@ -72,6 +72,20 @@ def test_cli_bad_input_is_one_line_and_an_exit_code(args, data, code, message):
     assert message in result.stderr
     assert "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_check_directory_and_glob_with_jobs(tmp_path):
+    for name in ("ar-russia-dprk-treaty.txt", "en-dprk-troops-wire.txt"):
+        (tmp_path / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["check", str(tmp_path), "--jobs", "2", "--output-dir", str(out), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["ar-russia-dprk-treaty.txt.json", "en-dprk-troops-wire.txt.json"]
+    assert json.loads((out / "en-dprk-troops-wire.txt.json").read_text(encoding="utf-8"))["version"] == 1
+    combined = runner.invoke(app, ["check", str(tmp_path / "*.txt"), "-f", "jsonl"])
+    assert combined.exit_code == 0
+    paths = {json.loads(line)["path"] for line in combined.stdout.splitlines()}
+    assert len(paths) == 2
 
 
 def test_cli_fail_on_single_source_exits_1():
