@@ -531,6 +531,11 @@ def db_stats(
             print(f"{key}: {value}")
 
 
+def _write_jsonl(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
 @eval_app.command("attribution")
 def eval_attribution(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL: {id, text, language, attributions: [...]}.")],
@@ -552,10 +557,7 @@ def eval_attribution(
         records = read_jsonl(gold)
         preds = predict_attributions(records, _registry(extra))
         if output:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(
-                "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8"
-            )
+            _write_jsonl(output, preds)
         return score(records, preds)
 
     result = _run(debug, body)
@@ -582,10 +584,7 @@ def eval_pairs(
         records = read_jsonl(gold)
         preds = predict_pairs(records)
         if output:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(
-                "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8"
-            )
+            _write_jsonl(output, preds)
         return score_pairs(records, preds)
 
     result = _run(debug, body)
