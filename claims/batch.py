@@ -37,6 +37,17 @@ def expand_inputs(args: list[str]) -> list[str]:
     return out
 
 
+def existing_store_url(db: str | None) -> str | None:
+    """The database a check uses: the one named, else the default one if it has been created (a check
+    never creates a database)."""
+    from claims.config import default_url
+
+    url = db or default_url()
+    if db is None and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    return url
+
+
 # -- one checker per worker process ----------------------------------------------------------------------
 
 _worker: Callable[[str], Report] | None = None
@@ -48,13 +59,12 @@ def make_checker(
     """A function from a path to its report, with its own registry and database connection."""
     from claims.attribution.registry import Registry
     from claims.checker import check_text
-    from claims.config import default_url
     from claims.text.read import read_input
 
     registry = Registry.load(sources)
     matcher = None
-    url = db or default_url()
-    if db is not None or not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists():
+    url = existing_store_url(db)
+    if url is not None:
         from claims.match.matcher import StoreMatcher
         from claims.match.verdict import Policy
         from claims.store.db import Store

@@ -145,7 +145,8 @@ def check(
     args = (str(sources) if sources else None, db, as_of, min_sources, max_bytes)
     reports = _run(debug, _check_all, paths, jobs, args, output_dir, fmt, registry)
     if output_dir is None:
-        _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi)
+        decisions = _run(debug, _decisions, reports, db)
+        _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi, decisions)
     else:
         print(f"{len(paths)} reports written to {output_dir}")
     if conditions and any(_fails(r, conditions) for r in reports):
@@ -228,10 +229,26 @@ def _open_store(db: str | None):  # type: ignore[no-untyped-def]
     return Store.open(db)
 
 
+def _decisions(reports, db: str | None):  # type: ignore[no-untyped-def]
+    """Editors' decisions on the claims of each report, when checking against a database."""
+    from claims.batch import existing_store_url
+
+    url = existing_store_url(db)
+    if url is None:
+        return None
+    from claims.decisions import decisions_for_report
+    from claims.store.db import Store
+
+    with Store.open(url) as store:
+        return [decisions_for_report(store, r) for r in reports]
+
+
 def _print_reports(
-    reports, registry, fmt: Format, no_color: bool, width: int | None, bidi: bool = False
+    reports, registry, fmt: Format, no_color: bool, width: int | None, bidi: bool = False, decisions=None
 ) -> None:  # type: ignore[no-untyped-def]
     from claims.report.json import render_json, render_jsonl, report_dict
+
+    decided = decisions or [None] * len(reports)
 
     if fmt is Format.html and len(reports) > 1:
         raise UsageError("--format html makes one page per article: check one file at a time")
@@ -249,19 +266,20 @@ def _print_reports(
         sys.stdout.write(render_csv(reports, registry))
     elif fmt is Format.json:
         if len(reports) == 1:
-            print(render_json(reports[0], registry))
+            print(render_json(reports[0], registry, decided[0]))
         else:
-            print(json.dumps([report_dict(r, registry) for r in reports], ensure_ascii=False, indent=2))
+            dicts = [report_dict(r, registry, d) for r, d in zip(reports, decided, strict=True)]
+            print(json.dumps(dicts, ensure_ascii=False, indent=2))
     elif fmt is Format.jsonl:
-        for r in reports:
+        for r, d in zip(reports, decided, strict=True):
             if r.claims:
-                print(render_jsonl(r, registry))
+                print(render_jsonl(r, registry, d))
     else:
         from claims.report.terminal import make_console, render
 
         console = make_console(no_color=no_color or bool(os.environ.get("NO_COLOR")), width=width)
-        for r in reports:
-            console.print(render(r, registry, bidi=bidi, width=console.width))
+        for r, d in zip(reports, decided, strict=True):
+            console.print(render(r, registry, bidi=bidi, width=console.width, decisions=d))
 
 
 def _fails(report, conditions: set[str]) -> bool:  # type: ignore[no-untyped-def]
@@ -473,6 +491,161 @@ def ingest(
                     records, registry, create_sources=create_sources, document_id=doc_id
                 )
                 print(f"{name}: {len(records)} claims, {result.added} added, {result.skipped} already stored")
+
+    _run(debug, body)
+
+
+@app.command()
+def decide(
+    claim_ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="CLAIM_REF",
+            help="The claim's text, or FILE#cN: claim cN of an article, as `claims check FILE` numbers them.",
+        ),
+    ],
+    verdict: Annotated[str, typer.Option("--verdict", help="corroborated, disputed or single-source.")],
+    note: Annotated[str, typer.Option("--note", help="Why: the source that confirms or refutes the claim.")],
+    editor: Annotated[str | None, typer.Option("--editor", help="Who decided.")] = None,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
+    ] = DEFAULT_MAX_BYTES,
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Record an editor's verdict on a claim; later checks show it beside the automatic verdict.
+
+    Example: claims decide data/examples/ar-russia-dprk-treaty.txt#c2 --verdict corroborated --note "TASS and KCNA report it"
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        from claims.decisions import decide as record_decision
+        from claims.decisions import resolve_claim_ref
+
+        registry = _registry(sources)
+        text = resolve_claim_ref(claim_ref, registry, max_bytes=max_bytes)
+        with _open_store(db) as store:
+            decision = record_decision(store, text, verdict, note, editor)
+        shown = text if len(text) <= 80 else text[:79] + "…"
+        print(f"decision {decision.id}: {decision.verdict}: {shown}")
+
+    _run(debug, body)
+
+
+class ExportFormat(StrEnum):
+    claimreview = "claimreview"
+
+
+@app.command()
+def export(
+    articles: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Articles whose decided claims to include too (a decided claim that is not stored is known "
+            "only from its article)."
+        ),
+    ] = None,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="claimreview: schema.org ClaimReview JSON-LD.")
+    ] = ExportFormat.claimreview,
+    publisher_name: Annotated[
+        str,
+        typer.Option("--publisher-name", help="The newsroom that reviewed the claims (the reviews' author)."),
+    ] = "",
+    publisher_url: Annotated[
+        str | None, typer.Option("--publisher-url", help="The newsroom's web site.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the JSON-LD here (default: stdout).")
+    ] = None,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
+    ] = DEFAULT_MAX_BYTES,
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Export editors' decisions: one schema.org ClaimReview per decided claim, newest first.
+
+    Example: claims export --format claimreview --publisher-name "Al-Wafd Fact Check" -o factchecks.json
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        from claims.checker import check_text
+        from claims.decisions import export_claimreview
+        from claims.text.read import read_input
+
+        if not publisher_name.strip():
+            raise UsageError("--publisher-name is required: the newsroom that reviewed the claims")
+        registry = _registry(sources)
+        paths = _paths(articles) if articles else []
+        reports = [check_text(read_input(p, max_bytes=max_bytes), registry) for p in paths]
+        warnings: list[str] = []
+        with _open_store(db) as store:
+            reviews = export_claimreview(
+                store,
+                registry,
+                publisher_name=publisher_name,
+                publisher_url=publisher_url,
+                reports=reports,
+                warnings=warnings,
+            )
+        for warning in warnings:
+            _err(f"warning: {warning}")
+        text = json.dumps(reviews, ensure_ascii=False, indent=2) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+            _err(f"{len(reviews)} ClaimReview(s) written to {output}")
+
+    _run(debug, body)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    token_env: Annotated[
+        str,
+        typer.Option(
+            "--token-env", help="Environment variable holding the token that writes need (unset: no writes)."
+        ),
+    ] = "CLAIMS_API_TOKEN",
+    max_body: Annotated[
+        int, typer.Option("--max-body", min=1, help="Largest request body accepted, in bytes.")
+    ] = 5_000_000,
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Serve the HTTP API for editorial tools (needs the server extra: pip install 'claims[server]').
+
+    Reads are open; writes (POST /v1/claims, POST /v1/decisions) need the header
+    `Authorization: Bearer <token>`. OpenAPI: http://HOST:PORT/openapi.json and /docs
+
+    Example: CLAIMS_API_TOKEN=$(openssl rand -hex 32) claims serve --port 8000
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        try:
+            import uvicorn  # noqa: F401
+
+            from claims.serve import run
+        except ImportError as exc:
+            raise UsageError(
+                f"claims serve needs the server extra ({exc.name} is not installed): pip install 'claims[server]'"
+            ) from None
+        token = os.environ.get(token_env, "").strip() or None
+        if token is None:
+            _err(f"warning: ${token_env} is not set: writes are disabled, the API is read-only")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            _err(f"warning: serving on {host} over plain HTTP; put a TLS proxy in front of it")
+        run(host, port, db_url=db, token=token, max_body=max_body, sources=str(sources) if sources else None)
 
     _run(debug, body)
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from claims.attribution.registry import Registry
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, CheckedClaim, Report, Span
+
+if TYPE_CHECKING:
+    from claims.store.db import EditorDecision
 
 VERSION = 1
 
@@ -24,12 +28,29 @@ def source_dict(claim_source: str, registry: Registry, name: str = "") -> dict[s
     return {"id": src.id, "name": src.name, "kind": src.kind, "group": src.group}
 
 
-def claim_dict(item: CheckedClaim, registry: Registry) -> dict[str, Any]:
+def decision_dict(decision: EditorDecision | None) -> dict[str, Any] | None:
+    """An editor's decision as the report shows it beside the automatic verdict."""
+    if decision is None:
+        return None
+    return {
+        "verdict": decision.verdict,
+        "note": decision.note,
+        "editor": decision.editor,
+        "at": decision.created_at,
+    }
+
+
+def claim_dict(
+    item: CheckedClaim, registry: Registry, decisions: Mapping[str, EditorDecision] | None = None
+) -> dict[str, Any]:
+    """One claim of the report. With ``decisions`` (claim id -> editor's decision, see
+    ``claims.decisions.decisions_for_report``) the claim also has ``"decision"``: the editor's decision, or
+    null; without, the dict has no ``decision`` key at all."""
     c, v = item.claim, item.verdict
     a = c.attribution
     source = source_dict(a.source_id, registry, a.source_name)
     source["mention"] = _span(a.mention)
-    return {
+    out = {
         "id": c.id,
         "text": c.span.text,
         "start": c.span.start,
@@ -59,9 +80,14 @@ def claim_dict(item: CheckedClaim, registry: Registry) -> dict[str, Any]:
             for e in v.evidence
         ],
     }
+    if decisions is not None:
+        out["decision"] = decision_dict(decisions.get(c.id))
+    return out
 
 
-def report_dict(report: Report, registry: Registry) -> dict[str, Any]:
+def report_dict(
+    report: Report, registry: Registry, decisions: Mapping[str, EditorDecision] | None = None
+) -> dict[str, Any]:
     d = report.document
     publisher = {"id": d.publisher_id, "name": d.publisher_name} if d.publisher_id else None
     if publisher is None and d.publisher_text:
@@ -74,7 +100,7 @@ def report_dict(report: Report, registry: Registry) -> dict[str, Any]:
             "publisher": publisher,
             "published": d.published,
         },
-        "claims": [claim_dict(c, registry) for c in report.claims],
+        "claims": [claim_dict(c, registry, decisions) for c in report.claims],
         "skipped": [
             {
                 "start": s.span.start,
@@ -89,12 +115,17 @@ def report_dict(report: Report, registry: Registry) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report, registry: Registry) -> str:
-    return json.dumps(report_dict(report, registry), ensure_ascii=False, indent=2)
+def render_json(
+    report: Report, registry: Registry, decisions: Mapping[str, EditorDecision] | None = None
+) -> str:
+    return json.dumps(report_dict(report, registry, decisions), ensure_ascii=False, indent=2)
 
 
-def render_jsonl(report: Report, registry: Registry) -> str:
+def render_jsonl(
+    report: Report, registry: Registry, decisions: Mapping[str, EditorDecision] | None = None
+) -> str:
     path = report.document.path
     return "\n".join(
-        json.dumps({"path": path, **claim_dict(c, registry)}, ensure_ascii=False) for c in report.claims
+        json.dumps({"path": path, **claim_dict(c, registry, decisions)}, ensure_ascii=False)
+        for c in report.claims
     )

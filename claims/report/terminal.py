@@ -41,12 +41,20 @@ def make_console(*, no_color: bool = False, width: int | None = None, file=None)
     return Console(theme=THEME, no_color=no_color, width=width, file=file, highlight=False, emoji=False)
 
 
-def render(report: Report, registry: Registry, *, bidi: bool = False, width: int = 80) -> RenderableType:
+def render(
+    report: Report,
+    registry: Registry,
+    *,
+    bidi: bool = False,
+    width: int = 80,
+    decisions=None,  # type: ignore[no-untyped-def]
+) -> RenderableType:
     """The report for a terminal. ``bidi`` reorders right-to-left text into visual order for terminals that
     do not implement the Unicode bidi algorithm themselves (most terminals show Arabic in logical order)."""
     items: list[tuple[int, RenderableType]] = []
     for c in report.claims:
-        items.append((c.claim.span.start, _claim(c, registry, width - 6 if bidi else 0)))
+        decision = (decisions or {}).get(c.claim.id)
+        items.append((c.claim.span.start, _claim(c, registry, width - 6 if bidi else 0, decision)))
     for s in report.skipped:
         items.append((s.span.start, _skipped(s, bidi)))
     items.sort(key=lambda x: x[0])
@@ -99,7 +107,7 @@ def _visual(text: str, width: int = 0) -> str:
     return "\n".join(get_display(line) for line in lines)
 
 
-def _claim(c: CheckedClaim, registry: Registry, bidi_width: int = 0) -> RenderableType:
+def _claim(c: CheckedClaim, registry: Registry, bidi_width: int = 0, decision=None) -> RenderableType:  # type: ignore[no-untyped-def]
     claim, verdict = c.claim, c.verdict
     head = Text()
     head.append(f"{claim.line:>3} ", style="reason")
@@ -118,6 +126,16 @@ def _claim(c: CheckedClaim, registry: Registry, bidi_width: int = 0) -> Renderab
     lines: list[RenderableType] = [head, Padding(body, (0, 0, 0, 5))]
     reason = Text(verdict.reason, style="reason")
     lines.append(Padding(reason, (0, 0, 0, 5)))
+    if decision is not None:  # the editor's word, beside the automatic verdict
+        d = Text("editor: ", style="header")
+        d.append(f" {decision.verdict} ", style=f"verdict.{decision.verdict}")
+        who = (
+            f" ({decision.editor}, {decision.created_at[:10]})"
+            if decision.editor
+            else f" ({decision.created_at[:10]})"
+        )
+        d.append(f" {decision.note}{who}")
+        lines.append(Padding(d, (0, 0, 0, 5)))
     for e in verdict.evidence:
         ev = Text(
             f"{e.relation}: ", style=f"claim.{'disputed' if e.relation == 'contradicts' else 'corroborated'}"

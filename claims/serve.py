@@ -1,0 +1,636 @@
+"""The HTTP API for editorial tools (CMS plugins, review dashboards): ``claims serve``.
+
+::
+
+    pip install -e ".[server]"
+    CLAIMS_API_TOKEN=$(openssl rand -hex 32) claims serve --port 8000
+    curl -s localhost:8000/v1/check -H 'Content-Type: application/json' -d '{"text": "…"}'
+    curl -s localhost:8000/v1/check -F file=@article.html
+    curl -s 'localhost:8000/v1/claims?q=Kim+Jong+Un&limit=5'
+    curl -s localhost:8000/v1/claims -H "Authorization: Bearer $CLAIMS_API_TOKEN" -d '[{"text": "…", "source": "kcna"}]'
+
+========================  =====================================================================  ======
+endpoint                  what it does                                                            writes
+========================  =====================================================================  ======
+``POST /v1/check``        JSON ``{"text", "path"?, "as_of"?}`` or a multipart upload ``file``:    no
+                          the version-1 report, as ``claims check --format json`` prints it
+``GET /v1/claims``        ``?q=&limit=&language=&as_of=``: stored claims sharing words with q     no
+``POST /v1/claims``       a JSON array of claim records (the contract's import fields)            yes
+``GET /v1/sources``       ``?q=&limit=``: the source registry                                     no
+``POST /v1/decisions``    ``{"text", "verdict", "note", "editor"?}``: an editor's decision        yes
+``GET /health``           liveness, version, whether a database is open and writes are enabled    no
+========================  =====================================================================  ======
+
+OpenAPI docs are at ``/docs``. Writes need ``Authorization: Bearer <token>``; a server started without a
+token refuses every write (403), it never falls back to an open or default token. Request bodies larger
+than ``max_body`` are refused (413) before anything parses them. Every error is JSON ``{"error": "…"}``:
+400 unreadable input, 401 missing or wrong token, 403 writes disabled, 404/405 no such endpoint, 413 too
+large, 415 wrong content type, 422 invalid values, 503 database error, 500 a bug (no details sent).
+
+The database is reached through :class:`claims.store.db.Store` only (no SQL here). Without ``db_url`` the
+server uses the default store (``CLAIMS_DB``, else SQLite in the user data directory) when it exists, as
+``claims check`` does, and creates it on the first write. Checks run one at a time (the NLP pipeline is not
+shared across threads); store reads and writes run in parallel (SQLite in WAL mode queues writers).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path, PurePath
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from claims import __version__
+from claims.attribution.registry import Registry
+from claims.config import default_url
+from claims.errors import ClaimsError, DatabaseError, InputError, UsageError
+
+__all__ = ["create_app", "run"]
+
+log = logging.getLogger("claims.serve")
+
+DEFAULT_MAX_BODY = 5_000_000
+_JSON_TYPES = ("application/json",)
+# Module level: FastAPI reads the dependencies from the annotations, which are evaluated in module scope.
+_BEARER = HTTPBearer(auto_error=False, description="The token `claims serve` was started with.")
+_WRITES_DISABLED = (
+    "writes are disabled: this server was started without an API token "
+    "(start it with `claims serve --token-env CLAIMS_API_TOKEN` and that variable set)"
+)
+
+
+# -- request bodies (validated here; documented in the OpenAPI schema) ---------------------------------
+
+
+class CheckRequest(BaseModel):
+    """An article to check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="The article: plain text, Markdown or an HTML page.")
+    path: str = Field(
+        "-",
+        max_length=1000,
+        description="A name for the article, shown as document.path; a .html name (or text that starts "
+        "with <html) makes it read as a page. Never read from the server's disk.",
+    )
+    as_of: str | None = Field(None, description="Ignore evidence published after this date (YYYY-MM-DD).")
+
+
+class ClaimRecordIn(BaseModel):
+    """A claim record, as ``claims import`` reads it (contract: claim record)."""
+
+    text: str
+    source: str = Field(description="Registry id of who made the claim, e.g. kcna.")
+    published: str | None = Field(None, description="YYYY-MM-DD")
+    url: str | None = None
+    language: str | None = Field(None, description="ar, en, … (detected when absent)")
+    publisher: str | None = Field(None, description="Registry id of the outlet that carried it.")
+    via: list[str] | None = Field(None, description="Relaying source ids, innermost first.")
+    rating: str | None = Field(None, description="A fact-checker's verdict: false, misleading, true, …")
+    id: str | int | None = Field(None, description="Stable external id; re-adding it adds nothing.")
+    hedged: bool | None = None
+
+
+class DecisionIn(BaseModel):
+    """An editor's decision on a claim."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="The claim's text, as the report gives it.")
+    verdict: Literal["corroborated", "disputed", "single-source"]
+    note: str = Field(min_length=1, description="Why: the source that confirms or refutes it.")
+    editor: str | None = Field(None, max_length=200)
+    claim_id: int | None = Field(None, description="A stored claim the decision concerns.")
+
+
+def _body_doc(schema: dict[str, Any], *, multipart: bool = False) -> dict[str, Any]:
+    content: dict[str, Any] = {"application/json": {"schema": schema}}
+    if multipart:
+        content["multipart/form-data"] = {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "A .txt, .md or .html article",
+                    },
+                    "path": {"type": "string", "description": "Overrides the file's name as document.path"},
+                    "as_of": {"type": "string", "description": "YYYY-MM-DD"},
+                },
+            }
+        }
+    return {"requestBody": {"required": True, "content": content}}
+
+
+# -- the application -------------------------------------------------------------------------------
+
+
+class _Service:
+    """What the endpoints share: the registry, the store (opened once), the lock around the pipeline."""
+
+    def __init__(self, db_url: str | None, token: str | None, registry: Registry, max_body: int) -> None:
+        self.url = db_url or default_url()
+        self.explicit_db = db_url is not None
+        self.token = token
+        self.registry = registry
+        self.max_body = max_body
+        self.pipeline = threading.Lock()
+        self._store_lock = threading.Lock()
+        self._store: Any = None
+
+    def store(self, *, create: bool) -> Any:
+        """The store; None when only the default one was asked for and it has not been created yet."""
+        with self._store_lock:
+            if self._store is None:
+                if not create and not self.explicit_db and not _sqlite_file_exists(self.url):
+                    return None
+                from claims.store.db import Store
+
+                self._store = Store.open(self.url)
+            return self._store
+
+    def close(self) -> None:
+        with self._store_lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    # The endpoint bodies: plain functions, run in the thread pool.
+
+    def check(self, data: bytes, path: str, as_of: str | None, min_sources: int) -> dict[str, Any]:
+        from claims.checker import check_text
+        from claims.decisions import decisions_for_report
+        from claims.report.json import report_dict
+        from claims.text.read import decode_bytes
+
+        source = decode_bytes(data, path=path, max_bytes=self.max_body)
+        store = self.store(create=False)
+        matcher = None
+        if store is not None:
+            from claims.match.matcher import StoreMatcher
+            from claims.match.verdict import Policy
+
+            matcher = StoreMatcher(store, self.registry, Policy(min_sources=min_sources), as_of=as_of)
+        with self.pipeline:
+            report = check_text(source, self.registry, matcher)
+        decisions = decisions_for_report(store, report) if store is not None else None
+        return report_dict(report, self.registry, decisions)
+
+    def search(self, q: str, limit: int, language: str | None, as_of: str | None) -> dict[str, Any]:
+        store = self.store(create=False)
+        found = store.search(q, language=language, limit=limit, as_of=as_of) if store is not None else []
+        return {"claims": [_stored_claim_json(c) for c in found]}
+
+    def add(self, rows: list[dict[str, Any]], create_sources: bool) -> dict[str, Any]:
+        from claims.store.importers import records_from_dicts
+
+        try:
+            records = list(records_from_dicts(rows, origin="claims"))
+            result = self.store(create=True).add_claims(records, self.registry, create_sources=create_sources)
+        except InputError as exc:  # a record's fields: an invalid value, not an unreadable body
+            message = exc.message.replace("pass --create-sources", "add ?create_sources=true")
+            raise UsageError(message.replace(" (--sources)", " (claims serve --sources)")) from None
+        return {
+            "added": result.added,
+            "skipped": result.skipped,
+            "created_sources": list(result.created_sources),
+        }
+
+    def decide(self, body: DecisionIn) -> dict[str, Any]:
+        from claims.decisions import decide
+        from claims.report.json import decision_dict
+
+        decision = decide(
+            self.store(create=True), body.text, body.verdict, body.note, body.editor, claim_id=body.claim_id
+        )
+        return {
+            "id": decision.id,
+            "text_hash": decision.text_hash,
+            "claim_id": decision.claim_id,
+            **(decision_dict(decision) or {}),
+        }
+
+    def health(self) -> dict[str, Any]:
+        store = self.store(create=False)
+        if store is not None:
+            store.revision()  # a round trip: raises DatabaseError when the database is unreachable
+        return {
+            "status": "ok",
+            "version": __version__,
+            "database": "ok" if store is not None else "none",
+            "writes": self.token is not None,
+        }
+
+
+def create_app(
+    *,
+    db_url: str | None = None,
+    token: str | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    sources: str | None = None,
+) -> FastAPI:
+    """The API as an ASGI app (serve it with :func:`run`, or any ASGI server).
+
+    ``db_url``: an SQLAlchemy URL (default: the default store, see the module doc). ``token``: the bearer
+    token that writes need; None disables writes. ``max_body``: the largest request body accepted, in
+    bytes. ``sources``: an extra sources file (TOML) for the registry.
+    """
+    if token is not None:
+        token = token.strip()
+        if not token:
+            raise UsageError("the API token is empty; set a long random token, or none to disable writes")
+    if max_body < 1:
+        raise UsageError("max_body must be at least 1 byte")
+    registry = Registry.load(sources)
+    service = _Service(db_url, token, registry, max_body)
+    if db_url is not None or _sqlite_file_exists(service.url):
+        service.store(create=True)  # open (and migrate) now: a bad URL fails at start, not at a request
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = FastAPI(
+        title="claims",
+        version=__version__,
+        description="Check the claims of news articles: who said each one, through whom, and whether "
+        "others agree. Writes need `Authorization: Bearer <token>`.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    _install_error_handlers(app, _redactor(service.url))
+    app.add_middleware(_BodyLimit, max_body=max_body)
+
+    def require_write(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
+    ) -> None:
+        if service.token is None:
+            raise HTTPException(403, _WRITES_DISABLED)
+        if credentials is None:
+            raise HTTPException(
+                401,
+                "this endpoint needs an Authorization: Bearer <token> header",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        if not hmac.compare_digest(credentials.credentials.encode("utf-8"), service.token.encode("utf-8")):
+            raise HTTPException(
+                401, "the token is not valid", {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            )
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        """Liveness: version, whether a database is open (`ok`, or `none` before the first write) and
+        whether writes are enabled."""
+        return service.health()
+
+    @app.post(
+        "/v1/check",
+        tags=["check"],
+        openapi_extra=_body_doc(CheckRequest.model_json_schema(), multipart=True),
+        responses={400: {"description": "Unreadable input (binary, undecodable)"}},
+    )
+    async def check(
+        request: Request,
+        as_of: Annotated[
+            str | None, Query(description="Ignore evidence published after this date (YYYY-MM-DD).")
+        ] = None,
+        min_sources: Annotated[
+            int, Query(ge=1, le=20, description="Independent sources needed to corroborate.")
+        ] = 1,
+    ) -> JSONResponse:
+        """Check an article: the version-1 report, exactly as `claims check --format json` prints it.
+
+        Send JSON `{"text": "…", "path": "a.txt"}` or a multipart upload with a `file` field."""
+        kind = _media_type(request)
+        if kind == "multipart/form-data":
+            form = await request.form(max_files=1, max_fields=4)
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise HTTPException(400, "a multipart request needs the article in a file field named 'file'")
+            data = await upload.read()
+            path = _form_text(form.get("path")) or PurePath(upload.filename or "").name or "-"
+            as_of = _form_text(form.get("as_of")) or as_of
+        elif _is_json(kind):
+            body = _validated(CheckRequest, await _json_body(request))
+            data, path = body.text.encode("utf-8"), body.path
+            as_of = body.as_of or as_of
+        else:
+            raise HTTPException(
+                415, 'send JSON {"text": "…"} (Content-Type: application/json) or a multipart upload "file"'
+            )
+        _check_date(as_of, "as_of")
+        return JSONResponse(await run_in_threadpool(service.check, data, path, as_of, min_sources))
+
+    @app.get("/v1/claims", tags=["store"])
+    def search_claims(
+        q: Annotated[
+            str, Query(min_length=1, max_length=20_000, description="Text to look for (a claim, a sentence).")
+        ],
+        limit: Annotated[int, Query(ge=1, le=200)] = 20,
+        language: Annotated[
+            str | None, Query(max_length=16, description="Only claims in this language.")
+        ] = None,
+        as_of: Annotated[
+            str | None, Query(description="Only claims published on or before (YYYY-MM-DD).")
+        ] = None,
+    ) -> dict[str, Any]:
+        """Stored claims sharing words with `q`, best match first (`score`: higher is better)."""
+        _check_date(as_of, "as_of")
+        return service.search(q, limit, language, as_of)
+
+    @app.post(
+        "/v1/claims",
+        tags=["store"],
+        dependencies=[Depends(require_write)],
+        openapi_extra=_body_doc({"type": "array", "items": ClaimRecordIn.model_json_schema()}),
+    )
+    async def add_claims(
+        request: Request,
+        create_sources: Annotated[
+            bool, Query(description="Create unknown source ids instead of refusing.")
+        ] = False,
+    ) -> dict[str, Any]:
+        """Store claim records (the fields of `claims import`). Records already stored are skipped; one bad
+        record (named `claims#N`) stores nothing."""
+        rows = await _json_body(request)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise UsageError('the body must be a JSON array of claim records ({"text", "source", …})')
+        return await run_in_threadpool(service.add, rows, create_sources)
+
+    @app.get("/v1/sources", tags=["registry"])
+    def search_sources(
+        q: Annotated[
+            str | None, Query(max_length=500, description="Name, alias or id (any language).")
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    ) -> dict[str, Any]:
+        """The source registry: every entry, or those matching `q`."""
+        found = registry.search(q, limit=limit) if q else list(registry)[:limit]
+        return {"sources": [_source_json(s) for s in found]}
+
+    @app.post(
+        "/v1/decisions",
+        tags=["store"],
+        status_code=201,
+        dependencies=[Depends(require_write)],
+        openapi_extra=_body_doc(DecisionIn.model_json_schema()),
+    )
+    async def record_decision(request: Request) -> dict[str, Any]:
+        """Record an editor's verdict on a claim (by its text); later checks show it beside the automatic
+        verdict, as the claim's `decision`."""
+        body = _validated(DecisionIn, await _json_body(request))
+        return await run_in_threadpool(service.decide, body)
+
+    return app
+
+
+def run(
+    host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info", **create_app_kwargs: Any
+) -> None:
+    """Serve the API with uvicorn until interrupted. Keyword arguments go to :func:`create_app`."""
+    import uvicorn
+
+    app = create_app(**create_app_kwargs)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False)
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def _error(status: int, message: str, headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
+
+
+def _redactor(url: str) -> Callable[[str], str]:
+    """Database errors name the database by its URL (password hidden); clients are told "the database"."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = url
+    if not shown:
+        return lambda message: message
+    return lambda message: message.replace(f"{shown}: ", "").replace(shown, "the database")
+
+
+def _install_error_handlers(app: FastAPI, redact: Callable[[str], str]) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _error(400, "the body is not valid JSON")
+        return _validation_error(errors)
+
+    @app.exception_handler(ClaimsError)
+    async def claims_error(_request: Request, exc: ClaimsError) -> JSONResponse:
+        if isinstance(exc, DatabaseError):
+            log.warning("database error: %s", exc.message)
+            return _error(503, redact(exc.message))
+        if isinstance(exc, UsageError):
+            return _error(422, exc.message)
+        return _error(400, exc.message)
+
+    @app.exception_handler(Exception)
+    async def internal_error(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error", exc_info=exc)
+        return _error(500, "internal error (see the server's log)")
+
+
+def _validation_error(errors: Any) -> JSONResponse:
+    details = [
+        {
+            "loc": [str(x) for x in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in errors
+    ]
+    summary = "; ".join(f"{'.'.join(d['loc']) or 'body'}: {d['msg']}" for d in details[:5])
+    return _error(422, summary or "invalid request", details=details)
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type in _JSON_TYPES or media_type.endswith("+json")
+
+
+async def _json_body(request: Request) -> Any:
+    if not _is_json(_media_type(request)):
+        raise HTTPException(415, "send the body as JSON (Content-Type: application/json)")
+    raw = await request.body()
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise HTTPException(400, "the body is not valid JSON") from None
+
+
+def _validated(model: type[BaseModel], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [
+                {**e, "loc": ("body", *e.get("loc", ()))}
+                for e in exc.errors(include_url=False, include_input=False)
+            ]
+        ) from None
+
+
+# -- request size ----------------------------------------------------------------------------------
+
+
+class _BodyLimit:
+    """Refuses request bodies over ``max_body`` bytes with 413 before any endpoint reads them: at once when
+    Content-Length says so, else after reading at most ``max_body`` bytes (the body is then replayed)."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or ())
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                await _send_error(send, 400, "the Content-Length header is not a number")
+                return
+            if declared > self.max_body:
+                await _send_error(send, 413, self._too_large())
+                return
+        messages = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                messages.append(message)
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_body:
+                await _send_error(send, 413, self._too_large())
+                return
+            messages.append(message)
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Any:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, _with_headers(send))
+
+    def _too_large(self) -> str:
+        return f"the request body is larger than the limit of {self.max_body:,} bytes"
+
+
+def _with_headers(send: Callable[..., Any]) -> Callable[..., Any]:
+    """Responses are JSON: tell browsers never to sniff them as something else."""
+
+    async def wrapped(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message = {
+                **message,
+                "headers": [*message.get("headers", ()), (b"x-content-type-options", b"nosniff")],
+            }
+        await send(message)
+
+    return wrapped
+
+
+async def _send_error(send: Callable[..., Any], status: int, message: str) -> None:
+    body = json.dumps({"error": message}).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-content-type-options", b"nosniff"),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _form_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def _check_date(value: str | None, what: str) -> None:
+    if value is None:
+        return
+    try:
+        if len(value) != 10:
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _sqlite_file_exists(url: str) -> bool:
+    """False only for an SQLite URL whose file does not exist yet (any other URL: True)."""
+    if not url.startswith("sqlite:///"):
+        return True
+    database = url.removeprefix("sqlite:///")
+    return database in ("", ":memory:") or Path(database).exists()
+
+
+def _stored_claim_json(claim: Any) -> dict[str, Any]:
+    out = asdict(claim)
+    out["via"] = list(claim.via)
+    return out
+
+
+def _source_json(s: Any) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "name_ar": s.name_ar,
+        "kind": s.kind,
+        "country": s.country,
+        "group": s.group,
+        "medium": s.medium,
+        "aliases": list(s.aliases),
+    }
