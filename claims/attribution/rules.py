@@ -135,7 +135,7 @@ class Rules:
                 continue
             words_before = sum(1 for t in s.toks[starts[-1] : start] if not t.is_punct)
             words_after = sum(1 for t in s.toks[cue.end :] if not t.is_punct)
-            if words_before >= _MIN_PART_WORDS and words_after >= 3 and self._has_content_after(s, cue):
+            if words_before >= _MIN_PART_WORDS and words_after >= 3:
                 starts.append(start)
         bounds = starts + [len(s.toks)]
         parts = []
@@ -180,11 +180,6 @@ class Rules:
                 return i
         return None
 
-    def _has_content_after(self, s: _Sentence, cue: Cue) -> bool:
-        rest = [t for t in s.toks[cue.end :] if not t.is_punct]
-        return len(rest) >= 3
-
-    # -- one part ----------------------------------------------------------------------------------
     def _attribute(self, s: _Sentence, start: int, end: int, ctx: Context) -> Part:
         part = Part(start, end)
         cues = [c for c in s.cues if start <= c.start < end]
