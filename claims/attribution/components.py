@@ -114,13 +114,19 @@ class Attribution:
         toks = doc_tokens(doc, self.lexicon)
         spans = doc.spans.get("claims_sources", [])
         results: list[dict] = []
+        by_sentence: dict[int, list[Span]] = {}
+        sent_of = {}
+        for n, sent in enumerate(doc.sents):
+            sent_of.update(dict.fromkeys(range(sent.start, sent.end), n))
+        for span in spans:
+            by_sentence.setdefault(sent_of[span.start], []).append(span)
         for n, sent in enumerate(doc.sents):
             local = toks[sent.start : sent.end]
             local = [
                 Tok(t.i - sent.start, t.text, t.norm, t.forms, t.start, t.end, t.quoted, t.is_punct)
                 for t in local
             ]
-            mentions = [_mention(s, sent.start) for s in spans if sent.start <= s.start < sent.end]
+            mentions = [_mention(s, sent.start) for s in by_sentence.get(n, ())]
             cues = find_cues(local, self.lexicon)
             for part in self.rules.resolve(local, mentions, cues, ctx):
                 results.append({"sentence": n, **_part_dict(part, local)})

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
@@ -37,6 +39,7 @@ class SentenceSplitter:
 
     def __call__(self, doc: Doc) -> Doc:
         inside = quoted_tokens(doc)
+        starts = []
         after_end = False  # the previous token closed a sentence
         for i, token in enumerate(doc):
             # Runs of terminators and closing quotes stay with their sentence: `؟..`, `."`, `».`
@@ -44,7 +47,7 @@ class SentenceSplitter:
             trailing = _ends_sentence(token.text) or (
                 token.text in _CLOSERS and i > 0 and not doc[i - 1].whitespace_
             )
-            token.is_sent_start = i == 0 or (after_end and not (trailing and not inside[i]))
+            starts.append(i == 0 or (after_end and not (trailing and not inside[i])))
             if inside[i]:
                 # «… الأمر.» وقال — "… change." She said: a full stop just inside a closing quote ends the
                 # sentence when what follows the quote starts a new one.
@@ -60,6 +63,10 @@ class SentenceSplitter:
                 after_end = True
             elif not (trailing and after_end):
                 after_end = False
+        # One write for the whole doc: setting is_sent_start token by token is quadratic in spaCy.
+        if len(doc):
+            values = numpy.array([[1 if s else -1] for s in starts], dtype="int64").view("uint64")
+            doc.from_array([SENT_START], values)
         return doc
 
 
@@ -113,6 +120,8 @@ def build_pipeline(language: str) -> Language:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.tokenizer.infix_finditer = compile_infix_regex(_INFIXES + list(nlp.Defaults.infixes)).finditer
     nlp.add_pipe("claims_sentences")
+    # Blank pipelines keep little per token: a 20 MB article (the read limit) fits.
+    nlp.max_length = 25_000_000
     return nlp
 
 
