@@ -8,7 +8,10 @@
 
 Where the database is: ``Store.open(url)``, else ``$CLAIMS_DB`` (an SQLAlchemy URL), else
 ``sqlite:///$CLAIMS_HOME/claims.db``, else ``claims.db`` in the user data directory (platformdirs). SQLite
-runs in WAL mode (readers never wait for a writer) with a busy timeout and foreign keys on.
+runs in WAL mode (readers never wait for a writer) with foreign keys on; a writer waits for another one at
+most ``$CLAIMS_BUSY_TIMEOUT_MS`` milliseconds (default 15,000), then fails with "the database is locked".
+PostgreSQL connections give up after :data:`CONNECT_TIMEOUT_S` seconds unless the URL sets
+``connect_timeout``.
 
 The schema is managed by Alembic migrations shipped in ``claims/store/migrations``; opening a store
 brings it to the latest revision inside one transaction, so an upgrade either completes or changes nothing.
@@ -24,10 +27,11 @@ import hashlib
 import os
 import re
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -65,6 +69,11 @@ _SPECIAL_SOURCES = {
 }
 # A search that filters by language or date reads more index hits than it returns, up to this many.
 _MAX_FETCH = 20_000
+# How long an SQLite writer waits for another one to finish (``$CLAIMS_BUSY_TIMEOUT_MS`` overrides it).
+BUSY_TIMEOUT_MS = 15_000
+# How long opening a PostgreSQL connection may take (a ``connect_timeout`` in the URL overrides it):
+# a server that accepts the connection and never answers would otherwise hang the command.
+CONNECT_TIMEOUT_S = 10
 
 _CLAIM = Claim.__table__  # type: ignore[attr-defined]
 _SOURCE = Source.__table__  # type: ignore[attr-defined]
@@ -231,7 +240,8 @@ class Store:
         Source ids (``source``, ``publisher``, ``via``) must be registry ids or sources already in the
         store; unknown ids raise :class:`InputError`, unless ``create_sources`` creates them. ``progress``
         is called with the number of records stored or skipped after each batch. ``document_id`` ties
-        every record to a stored document (see :meth:`add_document`).
+        every record to a stored document (see :meth:`add_document`). Errors name a record by where it was
+        read (``claims.jsonl:17``, see :func:`claims.store.importers.located`), else by its number.
 
         Preparing a record (normalising it, analysing it for the index) costs more than storing it, so a
         long import prepares batches in ``workers`` processes while this one writes (default: one per CPU
@@ -242,12 +252,19 @@ class Store:
             raise UsageError("batch_size must be at least 1")
         sources = _Sources(registry, create_sources)
         writer = _ClaimWriter(self.engine, self._index)
-        batches = _prepared_batches(iter(records), batch_size, writer.stamp, document_id, workers)
+        origins: list[str | None] = []  # where each record was read, for error messages
+
+        def tracked(items: Iterable[ClaimRecord]) -> Iterator[ClaimRecord]:
+            for record in items:
+                origins.append(getattr(record, "origin", None))
+                yield record
+
+        batches = _prepared_batches(tracked(records), batch_size, writer.stamp, document_id, workers)
         seen = added = 0
 
         def write_batch(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
             nonlocal seen, added
-            sources.ensure(conn, _source_uses(rows, seen))
+            sources.ensure(conn, _source_uses(rows, seen, origins))
             added += writer.insert(conn, rows)
             seen += len(rows)
             if progress:
@@ -273,6 +290,9 @@ class Store:
         self, record: ClaimRecord, registry: Registry | None = None, *, create_sources: bool = False
     ) -> tuple[int, bool]:
         """Store one claim. Returns (its id, whether it was added): a claim already stored keeps its id."""
+        if getattr(record, "origin", None) is None:  # errors say "the claim", not "record 1"
+            record = replace(record)
+            object.__setattr__(record, "origin", "the claim")
         result = self.add_claims([record], registry, create_sources=create_sources)
         row = dict(zip(_INSERT_COLUMNS, _claim_row(record, 1, None, None), strict=True))
         where = (
@@ -530,7 +550,14 @@ class Store:
         lines = str(orig).strip().splitlines()
         message = lines[0] if lines else type(orig).__name__
         if "database is locked" in message:
-            return f"{self.url}: the database is locked by another process; try again when it is done"
+            try:
+                waited = f"{busy_timeout_ms() / 1000:g} s"
+            except UsageError:
+                waited = "too long"
+            return (
+                f"{self.url}: the database is locked by another process (waited {waited}, see "
+                "CLAIMS_BUSY_TIMEOUT_MS); try again when it is done"
+            )
         if "unable to open database file" in message:
             return f"{self.url}: cannot open the database file (does its directory exist and is it writable?)"
         if "no such module: fts5" in message:
@@ -549,25 +576,76 @@ def _create_engine(url: URL) -> Engine:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create the database directory {directory}: {exc.strerror}") from None
+    busy_ms = busy_timeout_ms() if sqlite else 0
+    connect_args: dict[str, Any] = {}
+    if sqlite:
+        # The driver's own busy handler, so that even the first PRAGMA waits for another writer.
+        connect_args = {"isolation_level": None, "timeout": busy_ms / 1000}
+    elif url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        if url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi", ""):
+            connect_args = {"connect_timeout": CONNECT_TIMEOUT_S}
+    shown = url.render_as_string(hide_password=True)
     try:
-        engine = sa.create_engine(url, connect_args={"isolation_level": None} if sqlite else {})
+        engine = sa.create_engine(url, connect_args=connect_args)
     except NoSuchModuleError:
         raise DatabaseError(
             f"no database driver for {url.drivername!r}; install it (e.g. pip install 'psycopg[binary]')"
         ) from None
-    except (ArgumentError, ImportError) as exc:
-        raise DatabaseError(f"cannot use {url.render_as_string(hide_password=True)}: {exc}") from None
+    except ImportError as exc:
+        module = getattr(exc, "name", None) or str(exc)
+        raise DatabaseError(
+            f"cannot use {shown}: its driver ({module}) is not installed; install it "
+            f"(PostgreSQL: pip install 'psycopg[binary]')"
+        ) from None
+    except ArgumentError as exc:
+        raise DatabaseError(f"cannot use {shown}: {exc}") from None
     if sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda conn, _record: _sqlite_pragmas(conn, busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def busy_timeout_ms() -> int:
+    """How long an SQLite writer waits for another one: ``$CLAIMS_BUSY_TIMEOUT_MS``, else 15 s."""
+    raw = os.environ.get("CLAIMS_BUSY_TIMEOUT_MS", "").strip()
+    if not raw:
+        return BUSY_TIMEOUT_MS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise UsageError(f"CLAIMS_BUSY_TIMEOUT_MS: {raw!r} is not a number of milliseconds (e.g. 15000)")
+    return value
+
+
+def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int) -> None:
     cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "busy_timeout=15000", "foreign_keys=ON", "synchronous=NORMAL"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        _wal(cursor, busy_ms)
+        for pragma in ("foreign_keys=ON", "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
+
+
+def _wal(cursor: Any, busy_ms: int) -> None:
+    """Switch to WAL (a no-op once done: the mode is stored in the file).
+
+    Two processes opening a new database at once can both try to switch; SQLite then answers "database is
+    locked" at once instead of waiting, so the switch is retried until the busy timeout."""
+    deadline = time.monotonic() + busy_ms / 1000
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:  # sqlite3.OperationalError; SQLAlchemy wraps it for the caller
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -723,21 +801,22 @@ def _prepare_chunk(
 def _claim_row(record: ClaimRecord, n: int, stamp: Any, document_id: int | None) -> tuple[Any, ...]:
     """The values of :data:`_INSERT_COLUMNS` for one record (the ``n``-th of an import)."""
     text = record.text.strip() if isinstance(record.text, str) else ""
+    where = getattr(record, "origin", None) or f"record {n}"
     if not text:
-        raise InputError(f"record {n}: the claim text is empty")
+        raise InputError(f"{where}: the claim text is empty")
     source = record.source
     if not source or not isinstance(source, str):
-        raise InputError(f"record {n}: no source id")
+        raise InputError(f"{where}: no source id")
     published = record.published
     if published is not None:
-        published = _check_date(published, f"record {n}")
+        published = _check_date(published, where)
     language = record.language
     if not language:
         language = script_of(text) or "und"
     elif not _LANGUAGE.fullmatch(language):
         language = language.strip().lower()
         if not _LANGUAGE.fullmatch(language):
-            raise InputError(f"record {n}: {record.language!r} is not a language code (ar, en, ...)")
+            raise InputError(f"{where}: {record.language!r} is not a language code (ar, en, ...)")
     norm = normalize(text)
     return (
         text,
@@ -759,18 +838,25 @@ def _claim_row(record: ClaimRecord, n: int, stamp: Any, document_id: int | None)
     )
 
 
-def _source_uses(rows: list[tuple[Any, ...]], offset: int) -> dict[str, str]:
+def _source_uses(
+    rows: list[tuple[Any, ...]], offset: int, origins: Sequence[str | None] = ()
+) -> dict[str, str]:
     """Each source id used by a batch, with where it is first used (for error messages)."""
+
+    def where(n: int) -> str:
+        return (origins[n - 1] if n <= len(origins) else None) or f"record {n}"
+
     uses: dict[str, str] = {}
     for n, row in enumerate(rows, start=offset + 1):
         source, publisher, via = row[4:7]
         if source not in uses:
-            uses[source] = f"record {n}: source"
+            uses[source] = f"{where(n)}: source"
         if publisher and publisher not in uses:
-            uses[publisher] = f"record {n}: publisher"
+            uses[publisher] = f"{where(n)}: publisher"
         if via:
             for sid in via.split():
-                uses.setdefault(sid, f"record {n}: via")
+                if sid not in uses:
+                    uses[sid] = f"{where(n)}: via"
     return uses
 
 
@@ -825,6 +911,15 @@ class _Sources:
         hint = ""
         if self.registry is not None and (match := self.registry.lookup(sid)) is not None:
             hint = f"did you mean {match.id!r}? Otherwise "
+        else:  # a typo in an id: yonhapp, russia_mfa
+            import difflib
+
+            ids = {s.id for s in self.registry} if self.registry is not None else set()
+            close = difflib.get_close_matches(
+                sid.replace("_", "-"), ids | (self.known or set()), n=1, cutoff=0.8
+            )
+            if close:
+                hint = f"did you mean {close[0]!r}? Otherwise "
         return f"{hint}add it to a sources file (--sources) or pass --create-sources"
 
 

@@ -15,7 +15,9 @@ Formats
   or a bare list of such claims.
 
 Every error names the file and line: ``InputError("claims.jsonl:17: published: '5/12/2024' is not a date
-(YYYY-MM-DD)")``. The store imports a file in one transaction, so a bad line means nothing is stored.
+(YYYY-MM-DD)")``. The store imports a file in one transaction, so a bad line means nothing is stored. Each
+record also carries where it was read (``record.origin``, see :func:`located`), so that the errors only the
+store can find (an unknown source id) name the line too.
 
 How a ClaimReview becomes a record
 ----------------------------------
@@ -126,13 +128,17 @@ def read_jsonl(
             if not isinstance(data, dict):
                 raise InputError(f"{where}: expected a JSON object, found {type(data).__name__}")
             if "source" not in data and _is_factcheck(data):
-                yield from claimreview_records(data, registry, fallback_source=fallback_source)
+                for record in claimreview_records(data, registry, fallback_source=fallback_source):
+                    yield located(record, where)
             else:
-                yield record_from_fields(data, where)
+                yield located(record_from_fields(data, where), where)
 
 
 def read_csv(path: str | Path) -> Iterator[ClaimRecord]:
-    """Claim records, one CSV row each, under a header row."""
+    """Claim records, one CSV row each, under a header row.
+
+    Quoting is strict: a quote that is never closed would otherwise swallow the rest of the file into one
+    field, and text after a closing quote (``"a"b``) be glued on silently."""
     with _open_lines(path) as numbered:
         physical = 0
 
@@ -141,7 +147,8 @@ def read_csv(path: str | Path) -> Iterator[ClaimRecord]:
             for physical, line in numbered:  # noqa: B007 (read by the error messages below)
                 yield line
 
-        reader = csv.reader(lines())
+        reader = csv.reader(lines(), strict=True)
+        start = 1
         try:
             header = next(reader, None)
             if header is None:
@@ -159,9 +166,22 @@ def read_csv(path: str | Path) -> Iterator[ClaimRecord]:
                 if len(row) > len(header):
                     raise InputError(f"{where}: {len(row)} fields, but the header names {len(header)}")
                 data = {k: v for k, v in zip(header, row, strict=False) if v.strip() != ""}
-                yield record_from_fields(data, where)
+                yield located(record_from_fields(data, where), where)
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise InputError(
+                    f"{path}:{start}: malformed CSV (a quoted field that starts on this line is never closed)"
+                ) from None
             raise InputError(f"{path}:{physical}: malformed CSV ({exc})") from None
+
+
+def located(record: ClaimRecord, where: str) -> ClaimRecord:
+    """``record``, tagged with where it was read (``claims.jsonl:17``) as ``record.origin``.
+
+    The tag is not a field: records compare, hash and print as before. The store names a record by it in
+    its errors, else by the record's number in the import."""
+    object.__setattr__(record, "origin", where)  # ClaimRecord is frozen
+    return record
 
 
 def record_from_fields(data: dict[str, Any], where: str) -> ClaimRecord:
@@ -375,10 +395,11 @@ def claimreview_records(
     mapper = _Mapper(registry, fallback_source)
     for n, (kind, node) in enumerate(_factchecks(data), start=1):
         records = list(mapper.from_claimreview(node) if kind == "claimreview" else mapper.from_api(node))
+        what = "ClaimReview" if kind == "claimreview" else "Fact Check Tools claim"
         if not records and warnings is not None:
-            what = "ClaimReview" if kind == "claimreview" else "Fact Check Tools claim"
             warnings.append(f"{origin or 'input'}: {what} #{n} has no claim text; skipped")
-        yield from records
+        for record in records:
+            yield located(record, f"{origin}: {what} #{n}") if origin else record
 
 
 def _factchecks(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -530,4 +551,4 @@ def _rating(value: Any) -> str | None:
 def records_from_dicts(rows: Iterable[dict[str, Any]], origin: str = "input") -> Iterator[ClaimRecord]:
     """Claim records from already-parsed contract dicts (``origin`` #n names a bad one)."""
     for n, row in enumerate(rows, start=1):
-        yield record_from_fields(row, f"{origin}#{n}")
+        yield located(record_from_fields(row, f"{origin}#{n}"), f"{origin}#{n}")

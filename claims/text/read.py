@@ -15,6 +15,8 @@ from claims.text.normalize import is_arabic_char
 from claims.types import InputText
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# Windows-1256 detection looks at this much of a file (charset-normalizer needs ~80x the bytes it reads).
+_LEGACY_SAMPLE = 1024 * 1024
 
 # Magic numbers of formats that are certainly not articles.
 _BINARY_SIGNATURES = {
@@ -49,7 +51,8 @@ def read_input(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Input
             raise InputError(
                 f"{name}: too large ({size:,} bytes; the limit is {max_bytes:,}, see --max-bytes)"
             )
-        data = p.read_bytes()
+        with p.open("rb") as handle:  # never more than the limit: /dev/zero, a pipe, a growing file
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
     return decode_bytes(data, path=name, max_bytes=max_bytes)
@@ -86,7 +89,25 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
     legacy = _legacy_arabic(data)
     if legacy is not None:
         return legacy, "windows-1256"
+    bad = _mostly_utf8(data)
+    if bad is not None:
+        line = data[:bad].count(b"\n") + 1
+        raise InputError(
+            f"{path}: cannot be decoded: invalid UTF-8 at line {line} (byte {bad:,}: 0x{data[bad]:02x}); "
+            "the rest is UTF-8 (a damaged or cut-off file, or a few characters in another encoding)"
+        )
     raise InputError(f"{path}: cannot be decoded (not UTF-8, UTF-16 with BOM, or Arabic Windows-1256)")
+
+
+def _mostly_utf8(data: bytes) -> int | None:
+    """The offset of the first invalid byte when all but a few bytes (under 1 in 1,000) are UTF-8."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    replaced = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
+    return first if replaced * 1000 <= len(data) else None
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
@@ -100,16 +121,21 @@ def _legacy_arabic(data: bytes) -> str | None:
     """Windows-1256 text, when the bytes really are Arabic prose in that code page.
 
     Almost any byte string decodes as cp1256, so the decoding is accepted only when charset-normalizer
-    finds it coherent and most letters are Arabic.
+    finds it coherent and most letters are Arabic. Both are judged on the first megabyte (charset-normalizer
+    needs about 80 bytes of memory per byte it reads), control characters on the whole file.
     """
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=["cp1256"], threshold=0.3).best()
-    if best is None:
+    sample = data[:_LEGACY_SAMPLE]  # a single-byte encoding: any cut is between two characters
+    if from_bytes(sample, cp_isolation=["cp1256"], threshold=0.3).best() is None:
         return None
-    text = str(best)
-    letters = [ch for ch in text if ch.isalpha()]
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    try:
+        text = data.decode("cp1256")
+    except UnicodeDecodeError:
+        return None
+    # cp1256 maps bytes below 0x20 to the same control characters: count them in the bytes, fast.
+    controls = sum(data.count(bytes([b])) for b in range(32) if chr(b) not in "\t\n\r\f")
+    letters = [ch for ch in text[: len(sample)] if ch.isalpha()]
     if not letters or controls > len(text) * 0.01:
         return None
     arabic = sum(1 for ch in letters if is_arabic_char(ch))
