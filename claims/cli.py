@@ -306,7 +306,9 @@ def sources(
     registry = _run(debug, _registry, extra)
     found = registry.search(query, limit=limit) if query else list(registry)[:limit]
     if as_json:
-        print(json.dumps([_source_json(s) for s in found], ensure_ascii=False, indent=2))
+        from claims.report.json import registry_entry
+
+        print(json.dumps([registry_entry(s) for s in found], ensure_ascii=False, indent=2))
         return
     from rich.table import Table
 
@@ -321,19 +323,6 @@ def sources(
     if not found:
         _err(f"no source matches {query!r}")
         raise typer.Exit(1)
-
-
-def _source_json(s) -> dict:  # type: ignore[no-untyped-def]
-    return {
-        "id": s.id,
-        "name": s.name,
-        "name_ar": s.name_ar,
-        "kind": s.kind,
-        "country": s.country,
-        "group": s.group,
-        "medium": s.medium,
-        "aliases": list(s.aliases),
-    }
 
 
 @app.command("import")

@@ -386,8 +386,10 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     ) -> dict[str, Any]:
         """The source registry: every entry, or those matching `q`."""
+        from claims.report.json import registry_entry
+
         found = registry.search(q, limit=limit) if q else list(registry)[:limit]
-        return {"sources": [_source_json(s) for s in found]}
+        return {"sources": [registry_entry(s) for s in found]}
 
     @app.post(
         "/v1/decisions",
@@ -621,16 +623,3 @@ def _stored_claim_json(claim: Any) -> dict[str, Any]:
     out = asdict(claim)
     out["via"] = list(claim.via)
     return out
-
-
-def _source_json(s: Any) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "name": s.name,
-        "name_ar": s.name_ar,
-        "kind": s.kind,
-        "country": s.country,
-        "group": s.group,
-        "medium": s.medium,
-        "aliases": list(s.aliases),
-    }

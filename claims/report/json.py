@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from claims.attribution.registry import Registry
-from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, CheckedClaim, Report, Span
+from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, CheckedClaim, Report, Source, Span
 
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
@@ -37,6 +37,20 @@ def decision_dict(decision: EditorDecision | None) -> dict[str, Any] | None:
         "note": decision.note,
         "editor": decision.editor,
         "at": decision.created_at,
+    }
+
+
+def registry_entry(source: Source) -> dict[str, Any]:
+    """A registry entry as JSON (`claims sources --json`, `GET /v1/sources`)."""
+    return {
+        "id": source.id,
+        "name": source.name,
+        "name_ar": source.name_ar,
+        "kind": source.kind,
+        "country": source.country,
+        "group": source.group,
+        "medium": source.medium,
+        "aliases": list(source.aliases),
     }
 
 
