@@ -63,6 +63,32 @@ def _best_relation(text: str, evidence: str, language: str, rating: str | None =
     return best
 
 
+# Claims of the same article compared with each claim: the closest few by wording, so an article of a
+# thousand claims costs a thousand small comparisons, not a million.
+SAME_ARTICLE_OTHERS = 20
+_SAME_ARTICLE_MIN_SIMILARITY = 30.0
+
+
+def _closest_others(texts: Sequence[str]) -> list[list[int]]:
+    """For each text, the indices of the most similar other texts of the same article (one cdist)."""
+    if len(texts) < 2:
+        return [[] for _ in texts]
+    from rapidfuzz import fuzz, process
+
+    from claims.text.normalize import normalize
+
+    norm = [normalize(t) for t in texts]
+    scores = process.cdist(norm, norm, scorer=fuzz.token_set_ratio, workers=-1)
+    out = []
+    for i, row in enumerate(scores):
+        ranked = sorted(
+            (j for j in range(len(texts)) if j != i and row[j] >= _SAME_ARTICLE_MIN_SIMILARITY),
+            key=lambda j: -row[j],
+        )
+        out.append(ranked[:SAME_ARTICLE_OTHERS])
+    return out
+
+
 @dataclass
 class StoreMatcher:
     store: object  # claims.store.db.Store (kept loose: this module never imports the store)
@@ -75,10 +101,11 @@ class StoreMatcher:
         texts = [match_text(c) for c in claims]
         found = candidates(self.store, texts, limit=self.limit, as_of=self.as_of, registry=self.registry)  # type: ignore[arg-type]
         origins = [origin_of(c, document) for c in claims]
+        neighbours = _closest_others(texts)
         verdicts = []
         for i, (claim, text, hits) in enumerate(zip(claims, texts, found, strict=True)):
             evidence = [e for h in hits if (e := self._stored_evidence(claim, text, h)) is not None]
-            evidence += self._same_article(i, claims, texts, origins, document)
+            evidence += self._same_article(i, neighbours[i], claims, texts, origins, document)
             verdicts.append(decide(claim, origins[i], evidence, self.registry, self.policy, self.as_of))
         return verdicts
 
@@ -102,6 +129,7 @@ class StoreMatcher:
     def _same_article(
         self,
         i: int,
+        others: Sequence[int],
         claims: Sequence[Claim],
         texts: Sequence[str],
         origins: Sequence[str],
@@ -109,8 +137,9 @@ class StoreMatcher:
     ) -> list[Evidence]:
         """Other claims of the article by other sources: a "read also" item may contradict the body."""
         out = []
-        for j, other in enumerate(claims):
-            if j == i or origins[j] == origins[i] or other.attribution.source_id == UNATTRIBUTED:
+        for j in others:
+            other = claims[j]
+            if origins[j] == origins[i] or other.attribution.source_id == UNATTRIBUTED:
                 continue
             rel = _best_relation(texts[i], texts[j], claims[i].language)
             if rel is None or rel.cue == "names":
