@@ -217,3 +217,15 @@ def test_attribution_bad_sources_file_is_a_clear_error(tmp_path, content, messag
 def test_attribution_quote_continuation_keeps_the_speaker(reg):
     text = '"The talks were useful," Lavrov said. "We will meet again in Moscow next month."'
     assert [a[0] for a in attributions(text, reg)] == ["sergei-lavrov", "sergei-lavrov"]
+
+
+def test_a_paragraph_longer_than_the_pipeline_accepts_is_refused_as_input(reg, monkeypatch):
+    """A paragraph over ``nlp.max_length`` (25,000,000 characters; reachable only with --max-bytes raised)
+    is bad input naming its line (exit 3), not spaCy's E088 as an internal error."""
+    from claims.attribution.extract import attribution_pipeline
+    from claims.errors import InputError
+
+    monkeypatch.setattr(attribution_pipeline("en", reg), "max_length", 500)
+    text = "Short first line.\n\n" + "The minister said the talks would resume. " * 20
+    with pytest.raises(InputError, match=r"^line 3: a paragraph of 839 characters; at most 500 can be"):
+        check_text(InputText(text, "long.txt", "utf-8", "txt"), reg)

@@ -12,6 +12,7 @@ import claims.attribution.components  # noqa: F401  (registers the factories)
 from claims.attribution.components import CONTEXT_KEY
 from claims.attribution.registry import Registry
 from claims.attribution.rules import Context
+from claims.errors import InputError
 from claims.text.layout import Layout, is_question
 from claims.text.segment import build_pipeline
 from claims.types import UNATTRIBUTED, UNREGISTERED, Attribution, Claim, Skipped, Span
@@ -44,6 +45,11 @@ def extract(text: str, layout: Layout, registry: Registry) -> Extraction:
         if k < 2 and ctx.wire is None:
             ctx.wire = wire_credit(para.span.text, registry)
         nlp = attribution_pipeline(para.language, registry)
+        if len(para.span.text) > nlp.max_length:
+            raise InputError(
+                f"line {para.line}: a paragraph of {len(para.span.text):,} characters; at most "
+                f"{nlp.max_length:,} can be checked (break it into paragraphs)"
+            )
         doc = nlp.make_doc(para.span.text)
         doc.user_data[CONTEXT_KEY] = ctx
         for _, proc in nlp.pipeline:

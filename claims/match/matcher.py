@@ -9,6 +9,7 @@ a verdict. Nothing here writes to the store.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -63,29 +64,53 @@ def _best_relation(text: str, evidence: str, language: str, rating: str | None =
     return best
 
 
-# Claims of the same article compared with each claim: the closest few by wording, so an article of a
-# thousand claims costs a thousand small comparisons, not a million.
+# Claims of the same article compared with each claim: the closest few by wording among the claims of
+# other sources, so an article of a thousand claims costs a thousand small comparisons, not a million.
 SAME_ARTICLE_OTHERS = 20
 _SAME_ARTICLE_MIN_SIMILARITY = 30.0
+# How many entries of the article's word index one claim may read, rarest words first, to find the
+# claims that share its words; the most common words ("said", the country's name) are read last or not
+# at all. This bounds each claim's cost, whatever the article's length.
+_SAME_ARTICLE_POSTINGS = 2_000
 
 
-def _closest_others(texts: Sequence[str]) -> list[list[int]]:
-    """For each text, the indices of the most similar other texts of the same article (one cdist)."""
-    if len(texts) < 2:
-        return [[] for _ in texts]
-    from rapidfuzz import fuzz, process
+def _closest_others(texts: Sequence[str], origins: Sequence[str], usable: Sequence[bool]) -> list[list[int]]:
+    """For each text, the indices of the most similar usable texts of another origin in the article.
 
+    An inverted index of the article's index words (``claims.store.index.analyze``) finds the claims that
+    share the rarest words with each claim; those sharing most are scored with ``token_set_ratio``, and
+    the best :data:`SAME_ARTICLE_OTHERS` that reach :data:`_SAME_ARTICLE_MIN_SIMILARITY` are kept. Claims
+    that cannot be evidence (same origin, not usable) are left out before choosing, so they never crowd
+    out those that can."""
+    from rapidfuzz import fuzz
+
+    from claims.store.index import analyze
     from claims.text.normalize import normalize
 
     norm = [normalize(t) for t in texts]
-    scores = process.cdist(norm, norm, scorer=fuzz.token_set_ratio, workers=-1)
-    out = []
-    for i, row in enumerate(scores):
-        ranked = sorted(
-            (j for j in range(len(texts)) if j != i and row[j] >= _SAME_ARTICLE_MIN_SIMILARITY),
-            key=lambda j: -row[j],
-        )
-        out.append(ranked[:SAME_ARTICLE_OTHERS])
+    words = [{form for forms in analyze(n) for form in forms} for n in norm]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, forms in enumerate(words):
+        if usable[j]:
+            for form in forms:
+                postings[form].append(j)
+    out: list[list[int]] = []
+    for i, forms in enumerate(words):
+        shared: Counter[int] = Counter()
+        budget = _SAME_ARTICLE_POSTINGS
+        for form in sorted(forms, key=lambda f: len(postings.get(f, ()))):
+            others = postings.get(form, ())
+            if len(others) > budget:
+                break
+            budget -= len(others)
+            shared.update(j for j in others if j != i and origins[j] != origins[i])
+        scored = [
+            (score, j)
+            for j, _ in shared.most_common(3 * SAME_ARTICLE_OTHERS)
+            if (score := fuzz.token_set_ratio(norm[i], norm[j])) >= _SAME_ARTICLE_MIN_SIMILARITY
+        ]
+        scored.sort(key=lambda sj: (-sj[0], sj[1]))
+        out.append([j for _, j in scored[:SAME_ARTICLE_OTHERS]])
     return out
 
 
@@ -101,7 +126,8 @@ class StoreMatcher:
         texts = [match_text(c) for c in claims]
         found = candidates(self.store, texts, limit=self.limit, as_of=self.as_of, registry=self.registry)  # type: ignore[arg-type]
         origins = [origin_of(c, document) for c in claims]
-        neighbours = _closest_others(texts)
+        usable = [c.attribution.source_id != UNATTRIBUTED for c in claims]
+        neighbours = _closest_others(texts, origins, usable)
         verdicts = []
         for i, (claim, text, hits) in enumerate(zip(claims, texts, found, strict=True)):
             evidence = [e for h in hits if (e := self._stored_evidence(claim, text, h)) is not None]
@@ -139,8 +165,6 @@ class StoreMatcher:
         out = []
         for j in others:
             other = claims[j]
-            if origins[j] == origins[i] or other.attribution.source_id == UNATTRIBUTED:
-                continue
             rel = _best_relation(texts[i], texts[j], claims[i].language)
             if rel is None or rel.cue == "names":
                 continue

@@ -1,0 +1,42 @@
+"""Which claims of the same article are compared with each claim (claims.match.matcher._closest_others)."""
+
+from claims.match.matcher import SAME_ARTICLE_OTHERS, _closest_others
+
+CLAIM = "Pyongyang sent more than 10,000 soldiers to the Kursk region, the Pentagon said."
+# The same wording again and again from the same source: copies that can never be evidence for it.
+COPY = "Pyongyang sent more than 10,000 soldiers to the Kursk region, the Pentagon said again."
+DENIAL = "The Kremlin denied that Pyongyang sent soldiers to the Kursk region."
+UNRELATED = "The central bank left its main interest rate unchanged at 21 percent."
+
+
+def test_claims_of_another_origin_are_chosen_even_behind_many_closer_copies():
+    texts = [CLAIM, *[COPY] * (3 * SAME_ARTICLE_OTHERS), DENIAL, UNRELATED]
+    origins = ["pentagon", *["pentagon"] * (3 * SAME_ARTICLE_OTHERS), "kremlin", "russia-central-bank"]
+    usable = [True] * len(texts)
+    others = _closest_others(texts, origins, usable)
+    denial = len(texts) - 2
+    assert others[0] == [denial]  # the copies share its origin; the bank's rate shares no word that counts
+    assert others[denial][:1] == [0]  # ... and the denial is compared with the Pentagon's claims
+    assert len(others[denial]) == SAME_ARTICLE_OTHERS
+
+
+def test_unusable_claims_are_never_chosen():
+    ar = [
+        "قالت وكالة الأنباء المركزية الكورية إن المعاهدة دخلت حيز التنفيذ.",
+        "دخلت المعاهدة بين روسيا وكوريا الشمالية حيز التنفيذ.",  # the author's own voice
+        "نفى الكرملين أن تكون المعاهدة قد دخلت حيز التنفيذ.",
+    ]
+    others = _closest_others(ar, ["kcna", "unattributed", "kremlin"], [True, False, True])
+    assert others[0] == [2]
+    assert 1 not in others[2]
+    assert others[1] == [0, 2] or others[1] == [2, 0]  # an unusable claim still gets its evidence
+
+
+def test_each_claim_reads_a_bounded_share_of_a_long_article():
+    texts = [
+        f"Officials in district {n} said the flood destroyed {n} houses and two bridges." for n in range(3000)
+    ]
+    origins = [f"official-{n % 7}" for n in range(3000)]
+    others = _closest_others(texts, origins, [True] * 3000)
+    assert all(len(o) <= SAME_ARTICLE_OTHERS for o in others)
+    assert all(origins[j] != origins[i] for i, o in enumerate(others) for j in o)
