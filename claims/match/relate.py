@@ -137,13 +137,17 @@ class _Statement:
         self.content: tuple[int, ...] = tuple(
             t.i for t in self.toks if t.norm not in stop and t.key not in stop
         )
-        self.forms: frozenset[str] = frozenset(
-            f for i in self.content for f in lookup_forms(self.toks[i].norm, language)
-        )
-        # Arabic: rough roots of the content words (3 letters or more)
-        self.skeletons: frozenset[str] = frozenset(
-            sk for i in self.content for sk in _skeletons(self.toks[i], language)
-        )
+        # the content words under each of their lookup forms, and (Arabic) under each of their rough roots
+        # of 3 letters or more
+        self.form_owners: dict[str, list[int]] = {}
+        self.skeleton_owners: dict[str, list[int]] = {}
+        for i in self.content:
+            for f in lookup_forms(self.toks[i].norm, language):
+                self.form_owners.setdefault(f, []).append(i)
+            for sk in _skeletons(self.toks[i], language):
+                self.skeleton_owners.setdefault(sk, []).append(i)
+        self.forms: frozenset[str] = frozenset(self.form_owners)
+        self.skeletons: frozenset[str] = frozenset(self.skeleton_owners)
         self.names: tuple[Name, ...] = tuple(find_names(self.toks, language))
         # token index -> (exclusive set, member) of the name it is part of
         self.members: dict[int, tuple[int, int]] = {
@@ -219,22 +223,24 @@ def _language(claim: str, evidence: str, language: str | None) -> str:
 def _matched(a: _Statement, b: _Statement) -> list[int]:
     """Content words of ``a`` found in ``b``: same word under clitics and endings, same rough root, another
     name of the same country (currency, company, ...), or a near spelling."""
-    found = []
+    found: set[int] = set()
+    for f in a.forms & b.forms:
+        found.update(a.form_owners[f])
+    if a.members and b.named:  # «واشنطن» / «الأميركي», "Kremlin" / "Russia": the same country
+        found.update(i for i, member in a.members.items() if member in b.named)
+    for sk in a.skeletons & b.skeletons:
+        found.update(a.skeleton_owners[sk])
     b_keys = [b.toks[i].key for i in b.content]
-    b_named = b.named
+    out = []
     for i in a.content:
-        tok = a.toks[i]
-        if any(f in b.forms for f in lookup_forms(tok.norm, a.language)):
-            found.append(i)
-        elif i in a.members and a.members[i] in b_named:
-            found.append(i)  # «واشنطن» / «الأميركي», "Kremlin" / "Russia": the same country
-        elif a.language == "ar" and any(sk in b.skeletons for sk in _skeletons(tok, "ar")):
-            found.append(i)
-        elif len(tok.key) >= 4 and not tok.is_number and b_keys:
-            hit = process.extractOne(tok.key, b_keys, scorer=fuzz.ratio, score_cutoff=_NEAR_SPELLING)
-            if hit is not None:
-                found.append(i)
-    return found
+        if i in found:
+            out.append(i)
+            continue
+        tok = a.toks[i]  # a near spelling
+        if len(tok.key) >= 4 and not tok.is_number and b_keys:
+            if process.extractOne(tok.key, b_keys, scorer=fuzz.ratio, score_cutoff=_NEAR_SPELLING):
+                out.append(i)
+    return out
 
 
 def _similarity(a: _Statement, b: _Statement) -> tuple[float, list[int], list[int]]:
