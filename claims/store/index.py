@@ -145,8 +145,9 @@ def query_words(norm: str) -> list[tuple[str, ...]]:
 
 
 def quote(term: str) -> str:
-    """An FTS5 string literal: whatever ``term`` holds, it is a phrase to look for, never syntax."""
-    return '"' + term.replace('"', '""') + '"'
+    """An FTS5 string literal: whatever ``term`` holds, it is a phrase to look for, never syntax. (FTS5 reads
+    its query as a C string: a NUL would end it inside the literal, so NULs are dropped.)"""
+    return '"' + term.replace("\x00", "").replace('"', '""') + '"'
 
 
 def fts_expression(words: Iterable[Sequence[str]]) -> str:
