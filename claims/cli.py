@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from claims import __version__
-from claims.errors import EXIT_FAIL_ON, ClaimsError, UsageError
+from claims.errors import EXIT_FAIL_ON, EXIT_INPUT, ClaimsError, UsageError
 from claims.text.read import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
@@ -77,6 +77,12 @@ def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise
     except (typer.Exit, typer.Abort):
         raise
+    except OSError as exc:  # a path the readers and writers did not check: a directory, no permission, ...
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        _err(f"{where}{(exc.strerror or str(exc)).lower()}")
+        raise typer.Exit(EXIT_INPUT) from None
     except Exception as exc:  # a bug: still one line, unless --debug
         if debug:
             raise
@@ -107,7 +113,7 @@ def check(
         typer.Option("--fail-on", help="Exit 1 when a claim is any of: disputed,single-source,unattributed."),
     ] = "",
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
+        int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
     db: DbOption = None,
     as_of: Annotated[
@@ -438,7 +444,7 @@ def ingest(
     url: Annotated[str | None, typer.Option("--url", help="Where the article was published.")] = None,
     create_sources: CreateSourcesOption = False,
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
+        int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
     db: DbOption = None,
     sources: SourcesOption = None,
@@ -497,7 +503,7 @@ def decide(
     note: Annotated[str, typer.Option("--note", help="Why: the source that confirms or refutes the claim.")],
     editor: Annotated[str | None, typer.Option("--editor", help="Who decided.")] = None,
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
+        int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
     db: DbOption = None,
     sources: SourcesOption = None,
@@ -549,7 +555,7 @@ def export(
         Path | None, typer.Option("--output", "-o", help="Write the JSON-LD here (default: stdout).")
     ] = None,
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Largest input accepted, in bytes.")
+        int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
     db: DbOption = None,
     sources: SourcesOption = None,

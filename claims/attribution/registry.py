@@ -64,6 +64,8 @@ class Registry:
                 user = tomllib.loads(Path(extra).read_text(encoding="utf-8"))
             except FileNotFoundError:
                 raise DataError(f"{extra}: no such sources file") from None
+            except IsADirectoryError:
+                raise DataError(f"{extra}: is a directory, not a sources file") from None
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise DataError(f"{extra}: not a valid TOML sources file ({exc})") from None
             sources.update(_parse(user.get("source", []), str(extra)))

@@ -24,6 +24,8 @@ def read_jsonl(path: Path) -> list[dict]:
                         raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
     return records
 
 

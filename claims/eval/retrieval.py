@@ -85,6 +85,8 @@ def load_qrels(path: str | Path) -> dict[str, dict[str, int]]:
                 qrels.setdefault(parts[0], {})[parts[2]] = relevance
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
     return qrels
 
 
