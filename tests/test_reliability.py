@@ -11,6 +11,7 @@ temp dir, see conftest.py); every process they start is killed by its own id whe
 from __future__ import annotations
 
 import codecs
+import importlib.util
 import json
 import os
 import re
@@ -31,7 +32,6 @@ from claims.errors import DatabaseError
 from claims.store import db as store_db
 from claims.store.db import SCHEMA_HEAD, Store
 from claims.text.read import DEFAULT_MAX_BYTES, read_input
-from claims.types import ClaimRecord
 
 from .conftest import EXAMPLES
 
@@ -146,14 +146,61 @@ def test_check_refuses_binary_and_undecodable_input(tmp_path, name, data, fragme
     one_error_line(result.stderr, str(path), fragment)
 
 
-def test_check_missing_file_and_directory(tmp_path):
-    result = run("check", tmp_path / "nope.txt")
-    assert result.exit_code == 3
-    one_error_line(result.stderr, "nope.txt: no such file")
-    (tmp_path / "notes.bin").write_bytes(b"\x00")
-    result = run("check", tmp_path)  # a directory is checked article by article (claims/batch.py)
-    assert result.exit_code == 3
-    one_error_line(result.stderr, "no .txt, .md or .html articles in this directory")
+GOLD = '{"id": "1", "text": "Reuters said it rained.", "language": "en", "attributions": []}\n'
+WIRE = str(EXAMPLES / "en-dprk-troops-wire.txt")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "{missing}", "--db", "{db}"],
+        ["import", "{missing}", "--db", "{db}"],
+        ["ingest", "{missing}", "--publisher", "reuters", "--db", "{db}"],
+        ["eval", "attribution", "{missing}"],
+        ["eval", "pairs", "{missing}"],
+        ["eval", "retrieval", "--corpus", "{missing}", "--queries", "{gold}", "--qrels", "{gold}"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_missing_file_is_exit_3(tmp_path, db, db_path, args):
+    (tmp_path / "gold.jsonl").write_text(GOLD, encoding="utf-8")
+    missing = tmp_path / "nope.jsonl"
+    result = run(*[a.format(missing=missing, gold=tmp_path / "gold.jsonl", db=db) for a in args])
+    assert result.exit_code == 3, result.output
+    assert result.stdout == ""
+    one_error_line(result.stderr, f"{missing}: no such file")
+    assert not db_path.exists() or claim_count(db_path) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["check", "{dir}"], 3, "{dir}: no .txt, .md or .html articles in this directory"),
+        (["import", "{dir}"], 3, "{dir}: "),
+        (["ingest", "{dir}", "--publisher", "reuters"], 3, "{dir}: is a directory, not an article file"),
+        (["eval", "attribution", "{dir}"], 3, "{dir}: is a directory"),
+        (["eval", "pairs", "{dir}"], 3, "{dir}: is a directory"),
+        (
+            ["eval", "retrieval", "--corpus", "{gold}", "--queries", "{gold}", "--qrels", "{dir}"],
+            3,
+            "is a directory",
+        ),
+        (["eval", "attribution", "{gold}", "--output", "{dir}"], 3, "{dir}: is a directory"),
+        (["check", WIRE, "--sources", "{dir}"], 2, "{dir}: is a directory, not a sources file"),
+        (["db", "stats", "--db", "sqlite:///{dir}"], 4, "cannot open the database file"),
+        (["check", WIRE, "--db", "sqlite:///{dir}"], 4, "cannot open the database file"),
+    ],
+    ids=lambda a: " ".join(a[:2]) if isinstance(a, list) else None,
+)
+def test_directory_where_a_file_is_expected(tmp_path, args, code, message):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "notes.bin").write_bytes(b"\x00")  # a directory holding no article
+    (tmp_path / "gold.jsonl").write_text(GOLD, encoding="utf-8")
+    result = run(*[a.format(dir=folder, gold=tmp_path / "gold.jsonl") for a in args])
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    one_error_line(result.stderr, message.format(dir=folder))
 
 
 def test_check_refuses_all_files_before_printing_any(tmp_path):
@@ -161,15 +208,39 @@ def test_check_refuses_all_files_before_printing_any(tmp_path):
     bad.write_bytes(b"%PDF-1.4")
     result = run("check", EXAMPLES / "en-dprk-troops-wire.txt", bad, "--format", "json")
     assert result.exit_code == 3 and result.stdout == ""
+    one_error_line(result.stderr, f"{bad}: is a PDF file")
 
 
-def test_check_empty_file_is_an_empty_report(tmp_path):
+@pytest.mark.parametrize("data", [b"", b"  \n\n\t\n", codecs.BOM_UTF8], ids=["empty", "blank", "bom-only"])
+def test_check_empty_file_is_an_empty_report(tmp_path, data):
     path = tmp_path / "empty.txt"
-    path.write_bytes(b"")
+    path.write_bytes(data)
     result = run("check", path, "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["claims"] == [] and report["summary"]["claims"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code", "says"),
+    [
+        ("empty.jsonl", "", 0, "empty.jsonl: 0 added, 0 already stored"),
+        ("blank.jsonl", "\n  \n\n", 0, "blank.jsonl: 0 added, 0 already stored"),
+        ("empty.csv", "", 0, "empty.csv: 0 added, 0 already stored"),
+        ("header-only.csv", "text,source\n", 0, "header-only.csv: 0 added, 0 already stored"),
+        ("empty.json", "", 3, "empty.json:1: not valid JSON"),
+    ],
+)
+def test_import_empty_files(tmp_path, db, db_path, name, data, code, says):
+    path = tmp_path / name
+    path.write_text(data, encoding="utf-8")
+    result = run("import", path, "--db", db)
+    assert result.exit_code == code, result.output
+    if code:
+        one_error_line(result.stderr, says)
+    else:
+        assert says in result.stdout
+    assert claim_count(db_path) == 0
 
 
 def test_check_one_bad_byte_in_utf8_is_located(tmp_path):
@@ -193,6 +264,29 @@ def test_check_stdin_larger_than_the_limit(tmp_path):
     result = run("check", "-", "--max-bytes", "1000", input="North Korea fired a missile. " * 100)
     assert result.exit_code == 3
     one_error_line(result.stderr, "-: too large", "--max-bytes")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["ingest", "--publisher", "reuters"],
+        ["export", "--format", "claimreview", "--publisher-name", "D"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_max_bytes_limits_every_command_that_reads_an_article(db, db_path, command):
+    result = run(command[0], WIRE, *command[1:], "--max-bytes", "100", "--db", db)
+    assert result.exit_code == 3, result.output
+    one_error_line(result.stderr, f"{WIRE}: too large", "the limit is 100, see --max-bytes")
+    assert not db_path.exists() or claim_count(db_path) == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "lots"])
+def test_max_bytes_must_be_a_positive_number(value):
+    result = run("check", WIRE, "--max-bytes", value)
+    assert result.exit_code == 2
+    assert "Invalid value for '--max-bytes'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_check_50_mb_is_refused_by_default_at_once(tmp_path):
@@ -251,26 +345,6 @@ def _sentences(size: int) -> str:
     unit = en + " " + ar + " "
     body = (unit * (size // len(unit) + 1))[:size]
     return body[: body.rfind(". ") + 1]
-
-
-def test_check_long_line_costs_about_what_short_lines_cost(registry):
-    from claims.checker import check_text
-    from claims.types import InputText
-
-    body = _sentences(60_000)
-    lines = body.replace(". ", ".\n")
-    check_text(InputText("Warm up. " * 5, "w.txt", "utf-8", "txt"), registry)
-
-    def cost(text: str) -> float:
-        best = float("inf")
-        for _ in range(2):
-            started = time.perf_counter()
-            check_text(InputText(text, "x.txt", "utf-8", "txt"), registry)
-            best = min(best, time.perf_counter() - started)
-        return best
-
-    # Measured before the fix: one line 3.0 s against 0.47 s as lines (x6.4); after it about x1.8.
-    assert cost(body) < 3.5 * cost(lines)
 
 
 def test_check_a_single_1_mb_line_completes(tmp_path):
@@ -357,8 +431,10 @@ def test_check_offsets_exact_after_a_bom_and_crlf(tmp_path):
     text = INVISIBLE.replace("\n", "\r\n")
     path = tmp_path / "crlf.txt"
     path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
-    report = json.loads(run("check", path, "--format", "json").stdout)
-    assert report["claims"]
+    result = run("check", path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert len(report["claims"]) == 4
     for span in _spans(report):
         assert text[span["start"] : span["end"]] == span["text"]
 
@@ -500,6 +576,25 @@ def test_import_binary_and_non_utf8_files(tmp_path, db):
     result = run("import", latin, "--db", db)
     assert result.exit_code == 3
     one_error_line(result.stderr, f"{latin}:2: not UTF-8 text")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["eval", "attribution", "{bad}"],
+        ["eval", "pairs", "{bad}"],
+        ["eval", "retrieval", "--corpus", "{bad}", "--queries", "{gold}", "--qrels", "{gold}"],
+        ["eval", "retrieval", "--corpus", "{gold}", "--queries", "{gold}", "--qrels", "{bad}"],
+    ],
+    ids=["attribution", "pairs", "retrieval-corpus", "retrieval-qrels"],
+)
+def test_eval_refuses_files_that_are_not_utf8(tmp_path, args):
+    bad = tmp_path / "scan.jsonl"
+    bad.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    (tmp_path / "gold.jsonl").write_text(GOLD, encoding="utf-8")
+    result = run(*[a.format(bad=bad, gold=tmp_path / "gold.jsonl") for a in args])
+    assert result.exit_code == 3, result.output
+    one_error_line(result.stderr, f"{bad}: not UTF-8 text")
 
 
 @pytest.mark.parametrize(
@@ -740,22 +835,94 @@ def test_postgresql_server_that_never_answers_times_out(monkeypatch):
         assert time.monotonic() - started < 15
 
 
+# --- the HTTP API: hostile values in requests ------------------------------------------------------------
+# (request size and the write token: tests/test_serve.py)
+
+MARK = "zq'x\"); DROP TABLE claim; -- NEAR(a b) OR * %s {0}"
+
+
+def test_api_builds_no_sql_from_request_values(db, db_path):
+    """Every value a request carries reaches the database as a bound parameter, never inside a statement."""
+    pytest.importorskip("fastapi")
+    if not (importlib.util.find_spec("python_multipart") or importlib.util.find_spec("multipart")):
+        pytest.skip("python-multipart is not installed (pip install -e '.[server]')")
+    import warnings
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from claims.serve import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    statements: list[str] = []
+    parameters: list[str] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+        parameters.append(repr(params))
+
+    token = "t0ken-for-the-sql-test"
+    auth = {"Authorization": f"Bearer {token}"}
+    text = f"North Korea fired {MARK} missiles into the sea."
+    event.listen(Engine, "before_cursor_execute", capture)
+    try:
+        with TestClient(create_app(db_url=db, token=token)) as c:
+            record = {
+                "text": text,
+                "source": "yonhap",
+                "published": "2024-11-05",
+                "url": f"https://e.org/{MARK}",
+            }
+            assert c.post("/v1/claims", json=[record], headers=auth).status_code == 200
+            found = c.get("/v1/claims", params={"q": f"missiles {MARK}"}).json()["claims"]
+            assert [f["text"] for f in found] == [text]
+            r = c.post(
+                "/v1/check", json={"text": f"Reuters said North Korea fired {MARK} missiles into the sea."}
+            )
+            assert r.status_code == 200
+            decision = {"text": MARK, "verdict": "disputed", "note": MARK, "editor": MARK[:50]}
+            assert c.post("/v1/decisions", json=decision, headers=auth).status_code == 201
+            assert c.get("/v1/sources", params={"q": MARK}).status_code == 200
+    finally:
+        event.remove(Engine, "before_cursor_execute", capture)
+    assert not [s for s in statements if "zq" in s], "a request value was formatted into SQL"
+    assert sum("zq" in p for p in parameters) >= 3  # the values did reach the database, as parameters
+    assert claim_count(db_path) == 1
+
+
 # --- faults: schema versions ----------------------------------------------------------------------------
 
 
-def _fill(url: str, registry) -> None:
-    with Store.open(url) as store:
-        store.add_claims(
-            [
-                ClaimRecord("North Korea fired a ballistic missile into the sea.", "yonhap", "2024-11-05"),
-                ClaimRecord(
-                    "أعلنت كوريا الشمالية إطلاق صاروخ باليستي", "kcna", "2024-11-05", via=("rodong-sinmun",)
-                ),
-            ],
-            registry,
-        )
-        store.add_document(content="an article", publisher="reuters", registry=registry)
-        store.record_decision(store_db.text_hash("North Korea fired a ballistic missile."), "corroborated")
+OLD_SCHEMA = Path(__file__).parent / "fixtures" / "claims-schema-0001.sql"
+CLAIM_COLUMNS_0001 = (
+    "id, text, norm_text, index_text, language, source_id, publisher_id, via, document_id, published, url, "
+    "rating, hedged, demo, external_id, dedupe_key, created_at"
+)
+
+
+@pytest.fixture
+def old_db(db_path) -> str:
+    """A database written by claims at schema 0001 (tests/fixtures/claims-schema-0001.sql): 6 claims (Arabic
+    and English; with via, publisher, URL, rating, hedged, external ids, one from an ingested document), 8
+    sources (one created on import), 1 document, 1 editor decision."""
+    with sqlite3.connect(db_path) as conn:
+        conn.executescript(OLD_SCHEMA.read_text(encoding="utf-8"))
+    return f"sqlite:///{db_path}"
+
+
+def _rows(db_path: Path) -> dict:
+    with sqlite3.connect(db_path) as conn:
+        return {
+            "claim": conn.execute(f"SELECT {CLAIM_COLUMNS_0001} FROM claim ORDER BY id").fetchall(),
+            "source": conn.execute(
+                "SELECT id, name, kind, group_id, registered FROM source ORDER BY id"
+            ).fetchall(),
+            "document": conn.execute("SELECT * FROM document").fetchall(),
+            "decision": conn.execute("SELECT * FROM decision").fetchall(),
+        }
 
 
 def _summary(db: str) -> dict:
@@ -763,26 +930,44 @@ def _summary(db: str) -> dict:
     return {k: stats[k] for k in ("revision", "claims", "sources", "documents", "decisions")}
 
 
-def test_db_upgrade_of_a_database_at_0001_keeps_its_data(db, registry):
-    with Store.open(db, migrate=False) as store:
-        assert store.upgrade() == (None, "0001")
-    _fill(db, registry)
-    before = _summary(db)
-    assert before == {"revision": "0001", "claims": 2, "sources": 4, "documents": 1, "decisions": 1}
-    result = run("db", "upgrade", "--db", db)
+def test_db_upgrade_of_a_database_made_by_schema_0001_keeps_its_data(tmp_path, old_db, db_path):
+    before = _rows(db_path)
+    assert _summary(old_db) == {"revision": "0001", "claims": 6, "sources": 8, "documents": 1, "decisions": 1}
+    result = run("db", "upgrade", "--db", old_db)
     assert result.exit_code == 0, result.output
-    assert "schema 0001 -> 0001" in result.stdout
-    assert _summary(db) == before
-    with Store.open(db) as store:
+    assert f"schema 0001 -> {SCHEMA_HEAD}" in result.stdout
+    assert _rows(db_path) == before
+    consistent(db_path)
+    # the current code reads the old rows: search (Arabic by another clitic form, English), dedupe keys,
+    # external ids, the editor's decision, and a check that finds the stored claims
+    with Store.open(old_db) as store:
+        assert [c.id for c in store.search("وأطلقت كوريا الشمالية صاروخا باليستيا")][:1] == [1]
         assert [c.source for c in store.search("ballistic missile sea")][:1] == ["yonhap"]
+    records = tmp_path / "again.jsonl"
+    records.write_text(
+        '{"text": "North Korea fired a ballistic missile towards the sea, the military said.", '
+        '"source": "yonhap", "published": "2024-11-05"}\n'
+        '{"text": "A differently worded copy.", "source": "misbar", "id": "fx-5"}\n',
+        encoding="utf-8",
+    )
+    again = run("import", records, "--db", old_db)
+    assert again.exit_code == 0, again.output
+    assert "0 added, 2 already stored" in again.stdout
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "North Korea fired a ballistic missile towards the sea, Reuters said.\n", encoding="utf-8"
+    )
+    report = json.loads(run("check", article, "--format", "json", "--db", old_db).stdout)
+    assert report["claims"][0]["verdict"] == "corroborated"
+    assert {e["source"]["id"] for e in report["claims"][0]["evidence"]} >= {"yonhap"}
 
 
 NEXT_MIGRATION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999_test"
+down_revision = {head!r}
 branch_labels = None
 depends_on = None
 
@@ -797,47 +982,49 @@ def downgrade():
 
 
 def _with_next_migration(tmp_path, monkeypatch, body: str) -> None:
-    """The shipped migrations plus a 0002 made for the test, as if from a newer release."""
+    """The shipped migrations plus one more made for the test, as if from a newer release."""
     migrations = tmp_path / "migrations"
     shutil.copytree(store_db.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0002_test.py").write_text(NEXT_MIGRATION.format(body=body), encoding="utf-8")
+    (migrations / "versions" / "9999_test.py").write_text(
+        NEXT_MIGRATION.format(head=SCHEMA_HEAD, body=body), encoding="utf-8"
+    )
     monkeypatch.setattr(store_db, "MIGRATIONS", migrations)
-    monkeypatch.setattr(store_db, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(store_db, "SCHEMA_HEAD", "9999_test")
 
 
-def test_a_real_upgrade_step_keeps_the_data(tmp_path, db, registry, monkeypatch):
-    _fill(db, registry)
-    before = _summary(db)
+def test_a_real_upgrade_step_keeps_the_data(tmp_path, old_db, db_path, monkeypatch):
+    before = _rows(db_path)
     _with_next_migration(
         tmp_path,
         monkeypatch,
         '    op.add_column("claim", sa.Column("note", sa.Text(), nullable=True))\n'
         "    op.execute(\"UPDATE claim SET note = 'migrated'\")",
     )
-    result = run("db", "upgrade", "--db", db)
+    result = run("db", "upgrade", "--db", old_db)
     assert result.exit_code == 0, result.output
-    assert "schema 0001 -> 0002" in result.stdout
-    assert _summary(db) == {**before, "revision": "0002"}
-    with Store.open(db) as store, store.engine.connect() as conn:
+    assert "schema 0001 -> 9999_test" in result.stdout
+    assert _rows(db_path) == before
+    consistent(db_path)
+    with Store.open(old_db) as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT DISTINCT note FROM claim").scalars().all() == ["migrated"]
         assert store.search("ballistic missile")
 
 
-def test_a_failing_upgrade_step_changes_nothing(tmp_path, db, db_path, registry, monkeypatch):
-    _fill(db, registry)
-    before = _summary(db)
+def test_a_failing_upgrade_step_changes_nothing(tmp_path, old_db, db_path, monkeypatch):
+    before = _rows(db_path)
     _with_next_migration(
         tmp_path,
         monkeypatch,
         '    op.create_table("extra", sa.Column("id", sa.Integer(), primary_key=True))\n'
         '    op.execute("INSERT INTO no_such_table VALUES (1)")',
     )
-    result = run("db", "upgrade", "--db", db)
+    result = run("db", "upgrade", "--db", old_db)
     assert result.exit_code == 4
     one_error_line(result.stderr, "no such table: no_such_table")
     monkeypatch.undo()
-    assert _summary(db) == before
+    assert _rows(db_path) == before
     with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
         assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'extra'").fetchall() == []
 
 
@@ -851,18 +1038,18 @@ def test_a_failing_upgrade_step_changes_nothing(tmp_path, db, db_path, registry,
         ["check", str(EXAMPLES / "en-dprk-troops-wire.txt")],
     ],
 )
-def test_a_database_from_a_newer_claims_is_refused_untouched(db, db_path, registry, command):
-    _fill(db, registry)
+def test_a_database_from_a_newer_claims_is_refused_untouched(old_db, db_path, command):
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
-    result = run(*command, "--db", db, input=GOOD_LINE + "\n")
+    before = _rows(db_path)
+    result = run(*command, "--db", old_db, input=GOOD_LINE + "\n")
     assert result.exit_code == 4, result.output
     one_error_line(
         result.stderr, "revision '0099_future', which this version of claims does not know", "upgrade claims"
     )
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0099_future",)]
-        assert conn.execute("SELECT count(*) FROM claim").fetchone() == (2,)
+    assert _rows(db_path) == before
 
 
 def test_a_database_made_by_something_else_is_a_clear_error(tmp_path, db_path):
@@ -875,7 +1062,3 @@ def test_a_database_made_by_something_else_is_a_clear_error(tmp_path, db_path):
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT body FROM claim").fetchall() == [("not ours",)]
         assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'source'").fetchall() == []
-
-
-def test_schema_head_is_unchanged():
-    assert SCHEMA_HEAD == "0001"  # the upgrade tests above simulate 0002; revisit them when it is real
