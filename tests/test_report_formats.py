@@ -4,14 +4,16 @@ import csv
 import io
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
+from rich.console import Console
 
 from claims.checker import check_text
 from claims.report.csv import render_csv
-from claims.report.html import render_html
+from claims.report.html import _SCRIPT, render_html
 from claims.report.markdown import render_markdown
-from claims.report.terminal import make_console, render
+from claims.report.terminal import THEME, make_console, render
 from claims.types import InputText
 
 HOSTILE = (
@@ -26,13 +28,63 @@ def hostile_report(registry):
     return check_text(InputText(HOSTILE, "hostile.txt", "utf-8", "txt"), registry)
 
 
+class _Page(HTMLParser):
+    """The elements, attributes, scripts and text of a page, as a browser would parse them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+        else:
+            self.text.append(data)
+
+
 def test_html_escapes_article_text(hostile_report, registry):
-    page = render_html(hostile_report, registry)
-    assert "<script>alert" not in page
-    assert "<img src=x" not in page
-    assert "&lt;script&gt;alert" in page
-    assert page.count("<script") == 2  # the data block and the page's own script, nothing else
-    assert 'dir="auto"' in page
+    page = _Page()
+    page.feed(render_html(hostile_report, registry))
+    # the article's <script>, <img onerror> and </script> breakouts are text, not elements
+    assert {tag for tag, _ in page.tags} <= {
+        "html", "head", "meta", "title", "style", "body", "header", "h1", "p", "span", "main", "mark", "aside",
+        "script",
+    }  # fmt: skip
+    assert not [(tag, a) for tag, attrs in page.tags for a in attrs if a.startswith("on")]
+    assert [attrs.get("type") for tag, attrs in page.tags if tag == "script"] == ["application/json", None]
+    assert page.scripts[1].strip() == _SCRIPT.strip()  # the only code is the page's own
+    text = "".join(page.text)
+    for hostile in (
+        '<script>alert("x")</script>',
+        "<img src=x onerror=alert(1)>",
+        "</script><script>alert(2)",
+    ):
+        assert hostile in text
+    assert 'dir="auto"' in render_html(hostile_report, registry)
+
+
+def test_html_escapes_a_hostile_path(registry):
+    path = '"><img src=x onerror=alert(1)>.txt'
+    page = _Page()
+    page.feed(
+        render_html(
+            check_text(InputText("Reuters said it rained.\n", path, "utf-8", "txt"), registry), registry
+        )
+    )
+    assert "img" not in {tag for tag, _ in page.tags}
+    assert path in "".join(page.text)
 
 
 def test_html_embeds_the_report_data(hostile_report, registry):
@@ -49,6 +101,16 @@ def test_rich_output_never_parses_article_markup(hostile_report, registry):
     out = buf.getvalue()
     assert "[bold]عريض[/bold]" in out
     assert "[link=https://evil.example]a link[/link]" in out
+    # in colour too: the article's [bold] and [link=...] are printed, not turned into styles or a hyperlink
+    buf = io.StringIO()
+    Console(theme=THEME, force_terminal=True, color_system="truecolor", width=300, file=buf).print(
+        render(hostile_report, registry)
+    )
+    coloured = buf.getvalue()
+    assert "\x1b[" in coloured  # styled: the verdict colours are there
+    assert "\x1b]8;" not in coloured  # no OSC 8 hyperlink
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert "[bold]عريض[/bold]" in plain and "[link=https://evil.example]a link[/link]" in plain
 
 
 def test_markdown_escapes_links_and_html(hostile_report, registry):
