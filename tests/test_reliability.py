@@ -304,7 +304,7 @@ def test_check_50_mb_is_refused_by_default_at_once(tmp_path):
 def test_check_50_mb_with_a_raised_limit_is_read_in_bounded_time(tmp_path):
     """Above the default limit the user asked for it: the file is read and decoded in about a second (a
     Windows-1256 file used to take 25 s and 4 GB in charset detection), then checked in linear time (see
-    test_check_long_line_costs_about_what_short_lines_cost and the slow test below)."""
+    bench/long_line.py and the slow test below)."""
     ar = (EXAMPLES / "ar-russia-dprk-treaty.txt").read_text(encoding="utf-8")
     size = 50 * 1024 * 1024
     utf8 = ar.encode("utf-8")
@@ -510,12 +510,13 @@ def test_import_bad_csv_row_names_its_line_and_stores_nothing(tmp_path, db, db_p
     assert claim_count(db_path) == 0
 
 
-def test_import_csv_without_a_source_column(tmp_path, db):
+def test_import_csv_without_a_source_column(tmp_path, db, db_path):
     path = tmp_path / "claims.csv"
     path.write_text("text,published\nx,2024-11-05\n", encoding="utf-8")
     result = run("import", path, "--db", db)
     assert result.exit_code == 3
     one_error_line(result.stderr, f"{path}:1: the header has no source column")
+    assert not db_path.exists() or claim_count(db_path) == 0
 
 
 def test_import_bad_claimreview_is_named_and_stores_nothing(tmp_path, db, db_path):
@@ -565,7 +566,7 @@ def test_import_each_file_is_its_own_transaction(tmp_path, db, db_path):
     assert claim_count(db_path) == 1
 
 
-def test_import_binary_and_non_utf8_files(tmp_path, db):
+def test_import_binary_and_non_utf8_files(tmp_path, db, db_path):
     binary = tmp_path / "data.jsonl"
     binary.write_bytes(b"\x00\x01\x02" * 100)
     result = run("import", binary, "--db", db)
@@ -576,6 +577,7 @@ def test_import_binary_and_non_utf8_files(tmp_path, db):
     result = run("import", latin, "--db", db)
     assert result.exit_code == 3
     one_error_line(result.stderr, f"{latin}:2: not UTF-8 text")
+    assert not db_path.exists() or claim_count(db_path) == 0
 
 
 @pytest.mark.parametrize(
@@ -620,10 +622,11 @@ def test_dates_in_the_wrong_format_are_usage_errors(db, db_path, args):
     assert not db_path.exists() or claim_count(db_path) == 0
 
 
-def test_add_unknown_source_is_a_clear_error(db):
+def test_add_unknown_source_is_a_clear_error(db, db_path):
     result = run("add", "Missiles were fired.", "--source", "yonhapp", "--db", db)
     assert result.exit_code == 3
     one_error_line(result.stderr, "'yonhapp' is unknown", "did you mean 'yonhap'?")
+    assert claim_count(db_path) == 0
 
 
 # --- faults: killed imports ---------------------------------------------------------------------------
@@ -1062,3 +1065,20 @@ def test_a_database_made_by_something_else_is_a_clear_error(tmp_path, db_path):
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT body FROM claim").fetchall() == [("not ours",)]
         assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'source'").fetchall() == []
+
+
+# --- the table in docs/reliability.md -------------------------------------------------------------------
+
+
+def test_reliability_doc_names_every_test_here_and_only_tests_that_exist():
+    doc = (EXAMPLES.parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_\w+)`", doc))
+    tests = Path(__file__).parent
+    defined = {
+        n for f in tests.glob("test_*.py") for n in re.findall(r"^def (test_\w+)", f.read_text(), re.M)
+    }
+    here = set(re.findall(r"^def (test_\w+)", Path(__file__).read_text(encoding="utf-8"), re.M))
+    assert named - defined == set(), "docs/reliability.md names tests that do not exist"
+    assert here - named == {"test_reliability_doc_names_every_test_here_and_only_tests_that_exist"}, (
+        "tests of tests/test_reliability.py missing from docs/reliability.md"
+    )
