@@ -183,7 +183,7 @@ def test_missing_file_is_exit_3(tmp_path, db, db_path, args):
         (
             ["eval", "retrieval", "--corpus", "{gold}", "--queries", "{gold}", "--qrels", "{dir}"],
             3,
-            "is a directory",
+            "{dir}: is a directory",
         ),
         (["eval", "attribution", "{gold}", "--output", "{dir}"], 3, "{dir}: is a directory"),
         (["check", WIRE, "--sources", "{dir}"], 2, "{dir}: is a directory, not a sources file"),
