@@ -6,6 +6,7 @@ from pathlib import Path
 
 from claims.attribution.extract import extract
 from claims.attribution.registry import Registry
+from claims.errors import InputError
 from claims.match.verdict import Matcher, NoStore
 from claims.text.layout import analyse
 from claims.text.read import DEFAULT_MAX_BYTES, read_input
@@ -16,7 +17,10 @@ def check_text(source: InputText, registry: Registry, matcher: Matcher | None = 
     """Check decoded input against the store (or, with no store, mark every claim single-source)."""
     text = source.text
     layout = analyse(text)
-    extraction = extract(text, layout, registry)
+    try:
+        extraction = extract(text, layout, registry)
+    except InputError as exc:  # a paragraph too long for the pipeline: say which file
+        raise InputError(f"{source.path}: {exc}") from None
     publisher = registry.lookup(layout.publisher_text) if layout.publisher_text else None
     document = DocumentInfo(
         path=source.path,

@@ -808,9 +808,26 @@ def main_callback(
     """Claim and attribution checker for newsrooms (Arabic and English)."""
 
 
+# The command-line parser's own errors (unknown option, missing argument, bad value). Typer re-exports
+# only some of them; their bases are found through one it does export, whichever click it is built on.
+_CLICK_ERRORS = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+_ParserError = _CLICK_ERRORS["ClickException"]
+
+
 def main() -> None:
+    """The console script: every error is one line on stderr (``claims: ...``) and an exit code."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except _ParserError as exc:
+        if type(exc).__name__ != "NoArgsIsHelpError":  # `claims db` has printed its help already
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
+            print(f"claims: {exc.format_message()}{hint}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("claims: aborted", file=sys.stderr)
+        sys.exit(1)
     except BrokenPipeError:  # `claims check … | head`: the reader left, nothing to report
         sys.stderr.close()
         sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

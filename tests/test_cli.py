@@ -78,9 +78,14 @@ def test_cli_check_directory_and_glob_with_jobs(tmp_path):
     for name in ("ar-russia-dprk-treaty.txt", "en-dprk-troops-wire.txt"):
         (tmp_path / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "reports"
-    result = runner.invoke(app, ["check", str(tmp_path), "--jobs", "2", "--output-dir", str(out), "-f", "json"])
+    result = runner.invoke(
+        app, ["check", str(tmp_path), "--jobs", "2", "--output-dir", str(out), "-f", "json"]
+    )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["ar-russia-dprk-treaty.txt.json", "en-dprk-troops-wire.txt.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ar-russia-dprk-treaty.txt.json",
+        "en-dprk-troops-wire.txt.json",
+    ]
     assert json.loads((out / "en-dprk-troops-wire.txt.json").read_text(encoding="utf-8"))["version"] == 1
     combined = runner.invoke(app, ["check", str(tmp_path / "*.txt"), "-f", "jsonl"])
     assert combined.exit_code == 0
@@ -133,3 +138,38 @@ def test_module_entry_point_runs():
     )
     assert result.returncode == 0
     assert "check" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "--bogus", "x.txt"], "claims: No such option: --bogus"),
+        (["check"], "claims: Missing argument 'files'."),
+        (["check", "--max-bytes", "lots", "x.txt"], "claims: Invalid value for '--max-bytes'"),
+        (["check", "--format", "pdf", "x.txt"], "claims: Invalid value for '--format'"),
+        (["verify", "x.txt"], "claims: No such command 'verify'."),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args, message):
+    """The parser's own errors follow the contract too: one `claims:` line on stderr, exit 2."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "claims", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1 and "-h'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_group_without_its_command_prints_its_help():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "claims", "db"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "upgrade" in result.stdout + result.stderr
