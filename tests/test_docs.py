@@ -51,9 +51,7 @@ class Block:
     line: int  # where the block starts in its document, for failure messages
 
     def commands(self) -> list[str]:
-        return [
-            line for line in self.code.splitlines() if line.strip() and not line.lstrip().startswith("#")
-        ]
+        return [line for line in self.code.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 def blocks(path: Path) -> list[Block]:
