@@ -78,9 +78,14 @@ def test_cli_check_directory_and_glob_with_jobs(tmp_path):
     for name in ("ar-russia-dprk-treaty.txt", "en-dprk-troops-wire.txt"):
         (tmp_path / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "reports"
-    result = runner.invoke(app, ["check", str(tmp_path), "--jobs", "2", "--output-dir", str(out), "-f", "json"])
+    result = runner.invoke(
+        app, ["check", str(tmp_path), "--jobs", "2", "--output-dir", str(out), "-f", "json"]
+    )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["ar-russia-dprk-treaty.txt.json", "en-dprk-troops-wire.txt.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ar-russia-dprk-treaty.txt.json",
+        "en-dprk-troops-wire.txt.json",
+    ]
     assert json.loads((out / "en-dprk-troops-wire.txt.json").read_text(encoding="utf-8"))["version"] == 1
     combined = runner.invoke(app, ["check", str(tmp_path / "*.txt"), "-f", "jsonl"])
     assert combined.exit_code == 0
@@ -116,6 +121,16 @@ def test_cli_every_command_has_help():
         assert cmd.help, f"claims {' '.join(path)} has no help text"
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path
+
+
+def test_cli_help_keeps_square_brackets():
+    """Help is rendered as rich markup: `claims[server]` must be escaped or it prints as `claims`."""
+    import re
+
+    for path, cmd in _commands(app):
+        for word in re.findall(r"\\?\[([a-z]+)\]", cmd.help or ""):
+            result = runner.invoke(app, [*path, "--help"])
+            assert f"[{word}]" in result.stdout, f"claims {' '.join(path)} --help loses [{word}]"
 
 
 def test_cli_version():
