@@ -231,3 +231,9 @@ def test_docs_measurements_run(doc, tmp_path):
     for block in blocks(doc):
         if block.lang == "bash" and block.shared:
             _run_bash(doc, block, work, env, timeout=600)
+
+
+def test_docs_every_page_is_linked_from_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in (ROOT / "docs").iterdir() if p.suffix in (".md", ".json"))
+    assert [p for p in pages if f"](docs/{p})" not in readme] == []
