@@ -618,7 +618,7 @@ def serve(
     sources: SourcesOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Serve the HTTP API for editorial tools (needs the server extra: pip install 'claims[server]').
+    r"""Serve the HTTP API for editorial tools (needs the server extra: pip install 'claims\[server]').
 
     Reads are open; writes (POST /v1/claims, POST /v1/decisions) need the header
     `Authorization: Bearer <token>`. OpenAPI: http://HOST:PORT/openapi.json and /docs

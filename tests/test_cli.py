@@ -123,6 +123,16 @@ def test_cli_every_command_has_help():
         assert result.exit_code == 0, path
 
 
+def test_cli_help_keeps_square_brackets():
+    """Help is rendered as rich markup: `claims[server]` must be escaped or it prints as `claims`."""
+    import re
+
+    for path, cmd in _commands(app):
+        for word in re.findall(r"\\?\[([a-z]+)\]", cmd.help or ""):
+            result = runner.invoke(app, [*path, "--help"])
+            assert f"[{word}]" in result.stdout, f"claims {' '.join(path)} --help loses [{word}]"
+
+
 def test_cli_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
