@@ -40,3 +40,48 @@ def test_each_claim_reads_a_bounded_share_of_a_long_article():
     others = _closest_others(texts, origins, [True] * 3000)
     assert all(len(o) <= SAME_ARTICLE_OTHERS for o in others)
     assert all(origins[j] != origins[i] for i, o in enumerate(others) for j in o)
+
+
+def test_a_finding_that_rests_on_a_rating_is_the_fact_checkers(tmp_path, registry):
+    """A claim that contradicts a statement rated false is backed by the fact-checker who rated it, not by
+    the speaker of the false statement."""
+    from claims.checker import check_text
+    from claims.match.matcher import StoreMatcher
+    from claims.store.db import Store
+    from claims.types import ClaimRecord, InputText
+
+    review = ClaimRecord(
+        "No North Korean soldiers have been sent to Russia",
+        "dmitry-peskov",
+        "2024-10-18",
+        publisher="afp-fact-check",
+        rating="false",
+        language="en",
+    )
+    article = "South Korea's spy agency said that more than 10,000 North Korean soldiers have been sent to Russia.\n"
+    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as store:
+        store.add_claims([review], registry, create_sources=True)
+        report = check_text(
+            InputText(article, "a.txt", "utf-8", "txt"), registry, StoreMatcher(store, registry)
+        )
+    (checked,) = report.claims
+    (evidence,) = checked.verdict.evidence
+    assert evidence.relation == "supports"
+    assert evidence.source_id == "afp-fact-check"
+    assert "rated false" in evidence.why and "said by Dmitry Peskov" in evidence.why
+    assert checked.verdict.label == "corroborated"
+
+
+def test_a_claim_whose_cue_denies_is_compared_whole(registry):
+    """ "The Kremlin denied that troops were sent": the content alone says troops were sent."""
+    from claims.checker import check_text
+    from claims.match.matcher import match_text
+    from claims.types import InputText
+
+    text = (
+        "The Kremlin denied that North Korean soldiers had been sent to Russia.\n\n"
+        "The Pentagon said that North Korean soldiers had been sent to Russia in October.\n"
+    )
+    denied, said = (c.claim for c in check_text(InputText(text, "a.txt", "utf-8", "txt"), registry).claims)
+    assert match_text(denied).startswith("The Kremlin denied")
+    assert match_text(said) == "that North Korean soldiers had been sent to Russia in October"

@@ -693,3 +693,21 @@ def test_relate_does_not_import_scikit_learn_or_numpy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence"),
+    [
+        (
+            "نفى الكرملين إرسال كوريا الشمالية جنودا إلى روسيا",
+            "نفى الكرملين إرسال كوريا الشمالية جنودا إلى روسيا ووصف التقارير عن ذلك بأنها مزيفة",
+        ),
+        (
+            "The Kremlin denied that North Korea sent soldiers to Russia",
+            "The Kremlin denied that North Korea sent soldiers to Russia and called the reports fake",
+        ),
+    ],
+)
+def test_a_denial_and_a_word_calling_the_same_thing_false_take_one_stance(claim, evidence):
+    rel = relate(claim, evidence)
+    assert rel.label == "supports", rel.why

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from claims.attribution.registry import Registry
+from claims.match.facts import find_negations, tokenize
 from claims.match.relate import UNRELATED, relate
 from claims.match.retrieve import candidates
 from claims.match.verdict import Policy, decide, origin_of
@@ -37,11 +38,23 @@ def _usable(rel) -> bool:  # type: ignore[no-untyped-def]
 
 
 def match_text(claim: Claim) -> str:
-    """What is compared: the attributed content when there is one worth comparing, else the claim."""
+    """What is compared: the attributed content when there is one worth comparing, else the claim. When
+    the cue itself negates the content ("the Kremlin *denied* that troops were sent", «نفى»), the content
+    alone would say the opposite of the claim: the whole claim is compared."""
     content = claim.content
-    if content is not None and len(content.text.split()) >= 4:
+    if content is not None and len(content.text.split()) >= 4 and not _negating_cue(claim):
         return content.text
     return claim.span.text
+
+
+def _negating_cue(claim: Claim) -> bool:
+    cue = claim.attribution.cue
+    if cue is None:
+        return False
+    language = claim.language[:2]
+    return any(
+        c.kind in ("denial", "negation") for c in find_negations(tokenize(cue.text, language), language)
+    )
 
 
 # «…، ولم تعترف أي من الدولتين بنشر القوات»: a long sentence often joins two statements; each is compared
@@ -139,12 +152,19 @@ class StoreMatcher:
         rel = _best_relation(text, hit.text, claim.language, hit.rating)
         if rel is None:
             return None
-        why = rel.why + (f" (publisher: {self.registry.name_of(hit.publisher)})" if hit.publisher else "")
+        name = self.registry.name_of
+        source, why = hit.source, rel.why
+        if rel.cue == "rating" and hit.publisher:
+            # A finding that rests on a fact-checker's rating is the fact-checker's voice, not the
+            # speaker's: a claim that contradicts Peskov's denial rated false is backed by the fact-checker.
+            source, why = hit.publisher, f"{why} (said by {name(hit.source)}, rated by {name(hit.publisher)})"
+        elif hit.publisher:
+            why += f" (publisher: {name(hit.publisher)})"
         return Evidence(
             hit.id,
             hit.text,
-            hit.source,
-            self.registry.name_of(hit.source),
+            source,
+            name(source),
             hit.published,
             hit.url,
             rel.score,

@@ -369,13 +369,20 @@ def _same_word(x: Token, y: Token, language: str) -> bool:
 def _cancel_shared(neg_a: list[Cue], neg_b: list[Cue], a: _Statement, b: _Statement) -> None:
     """The same negation on both sides («لم» / «لم», refused / refuses) says the same thing: drop both.
     A negating verb is also cancelled when the other statement uses the same verb in any form, negating
-    or not: «تعلق» / «تعليق», «يتراجع عن» / «تراجع», «تمنع» / «ممنوعون»."""
+    or not: «تعلق» / «تعليق», «يتراجع عن» / «تراجع», «تمنع» / «ممنوعون». When both sides deny the same
+    thing, words calling it false on one side only take the same stance: «نفى الكرملين إرسال جنود» /
+    «نفى الكرملين إرسال جنود ووصف التقارير بأنها مزيفة»."""
+    both_deny = False
     for cue in list(neg_a):
         word = a.toks[cue.start]
         twin = next((c for c in neg_b if _same_word(word, b.toks[c.start], a.language)), None)
         if twin is not None:
             neg_a.remove(cue)
             neg_b.remove(twin)
+            both_deny = both_deny or cue.kind in ("denial", "debunk")
+    if both_deny:
+        neg_a[:] = [c for c in neg_a if c.kind != "debunk"]
+        neg_b[:] = [c for c in neg_b if c.kind != "debunk"]
     for negs, st, other in ((neg_a, a, b), (neg_b, b, a)):
         for cue in list(negs):
             if cue.kind == "negation":
