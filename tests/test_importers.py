@@ -184,8 +184,16 @@ def test_importers_detect_format(name, fmt):
 
 
 def test_importers_unknown_extension(tmp_path):
+    (tmp_path / "claims.txt").write_text("Pyongyang confirmed the deployment.\n", encoding="utf-8")
     with pytest.raises(InputError, match="cannot tell the format"):
         read_records(tmp_path / "claims.txt")
+
+
+def test_importers_say_a_path_is_missing_or_a_directory_before_looking_at_its_extension(tmp_path):
+    with pytest.raises(InputError, match=r"claims: no such file$"):
+        read_records(tmp_path / "claims")
+    with pytest.raises(InputError, match=r"is a directory, not a file$"):
+        read_records(tmp_path)
 
 
 def test_importers_missing_and_binary_files(tmp_path):
