@@ -227,5 +227,7 @@ def test_a_paragraph_longer_than_the_pipeline_accepts_is_refused_as_input(reg, m
 
     monkeypatch.setattr(attribution_pipeline("en", reg), "max_length", 500)
     text = "Short first line.\n\n" + "The minister said the talks would resume. " * 20
-    with pytest.raises(InputError, match=r"^long.txt: line 3: a paragraph of 839 characters; at most 500 can be"):
+    with pytest.raises(
+        InputError, match=r"^long.txt: line 3: a paragraph of 839 characters; at most 500 can be"
+    ):
         check_text(InputText(text, "long.txt", "utf-8", "txt"), reg)
