@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 # The latest migration in claims/store/migrations/versions (a test checks that Alembic agrees). Knowing it
 # here lets an up-to-date store open without loading Alembic.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 MIGRATIONS = Path(__file__).resolve().with_name("migrations")
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -148,7 +148,9 @@ class Store:
     def __init__(self, engine: Engine, url: URL) -> None:
         self.engine = engine
         self._url = url
-        self._index = fts.Fts5Index() if engine.dialect.name == "sqlite" else None
+        self._index: fts.SearchIndex | None = (
+            _INDEXES[engine.dialect.name]() if engine.dialect.name in _INDEXES else None
+        )
 
     # -- opening, schema --------------------------------------------------------------------------------
 
@@ -163,6 +165,8 @@ class Store:
                 f"{raw!r} is not a database URL (e.g. sqlite:///path/claims.db, postgresql+psycopg://host/db)"
             ) from None
         store = cls(_create_engine(parsed), parsed)
+        if store.backend == "postgresql":
+            store._check_postgresql()
         if migrate:
             store.upgrade()
         return store
@@ -481,6 +485,10 @@ class Store:
             )
             first, last = conn.execute(sa.select(sa.func.min(c.published), sa.func.max(c.published))).one()
             out["published"] = {"first": first, "last": last}
+            if self.backend == "postgresql":
+                out["size_bytes"] = conn.execute(
+                    sa.text("SELECT pg_database_size(current_database())")
+                ).scalar()
         database = self._url.database if self.backend == "sqlite" else None
         if database and database != ":memory:" and Path(database).exists():
             files = (Path(database), Path(database + "-wal"))
@@ -489,15 +497,41 @@ class Store:
 
     # -- internals --------------------------------------------------------------------------------------
 
-    def _require_index(self) -> fts.Fts5Index:
+    def _require_index(self) -> fts.SearchIndex:
         if self._index is None:
-            raise DatabaseError(f"full-text search is not available on {self.backend} yet; use SQLite")
+            raise DatabaseError(
+                f"full-text search is not available on {self.backend}; use SQLite or PostgreSQL"
+            )
         return self._index
+
+    def _check_postgresql(self) -> None:
+        """Refuse a database whose text Arabic would suffer in: not UTF-8, or a ``C`` / ``POSIX`` ctype
+        (there, PostgreSQL's text functions, pg_trgm, regular expressions and lower/upper, see no letter
+        outside ASCII)."""
+        with self._errors(), self.engine.connect() as conn:
+            encoding, ctype = conn.execute(
+                sa.text(
+                    "SELECT pg_encoding_to_char(encoding), datctype FROM pg_database "
+                    "WHERE datname = current_database()"
+                )
+            ).one()
+        if encoding != "UTF8":
+            problem = f"its encoding is {encoding}, not UTF8"
+        elif ctype in ("C", "POSIX"):
+            problem = (
+                f"its ctype locale is {ctype}, in which PostgreSQL's text functions see no Arabic letters"
+            )
+        else:
+            return
+        raise DatabaseError(
+            f"{self.url}: {problem}; create the database with "
+            f"`createdb -T template0 -E UTF8 --locale=C.UTF-8 {self._url.database or 'claims'}`"
+        )
 
     def _search_one(
         self,
         conn: Connection,
-        index: fts.Fts5Index,
+        index: fts.SearchIndex,
         text: str,
         language: str | None,
         limit: int,
@@ -566,6 +600,9 @@ class Store:
 
 
 # -- engine -------------------------------------------------------------------------------------------
+
+# The search index of each backend the store supports.
+_INDEXES: dict[str, type[fts.SearchIndex]] = {"sqlite": fts.Fts5Index, "postgresql": fts.PostgresIndex}
 
 
 def _create_engine(url: URL) -> Engine:
@@ -673,7 +710,7 @@ def _alembic_config(conn: Connection) -> Any:
 class _ClaimWriter:
     """Inserts prepared claim rows, one ``executemany`` per batch, ignoring duplicates; then indexes them."""
 
-    def __init__(self, engine: Engine, index: fts.Fts5Index | None) -> None:
+    def __init__(self, engine: Engine, index: fts.SearchIndex | None) -> None:
         dialect = engine.dialect
         self.index = index
         # SQLite: the driver's executemany over plain tuples (no per-row work in SQLAlchemy).
@@ -682,7 +719,7 @@ class _ClaimWriter:
             f"INSERT INTO claim ({', '.join(_INSERT_COLUMNS)}) "
             f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))}) ON CONFLICT DO NOTHING"
         )
-        self.statement = _insert_ignoring_duplicates(engine, _CLAIM)
+        self.statement = None if self.raw else _insert_ignoring_duplicates(engine)
         self.created_at = _CLAIM.c.created_at.type.bind_processor(dialect) if self.raw else None
 
     def stamp(self) -> Any:
@@ -693,8 +730,11 @@ class _ClaimWriter:
     def insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> int:
         """Insert ``rows``; returns how many were new."""
         if not self.raw:
-            result = conn.execute(self.statement, [dict(zip(_INSERT_COLUMNS, r, strict=True)) for r in rows])
-            return max(result.rowcount, 0)
+            columns = {
+                name: list(values)
+                for name, values in zip(_INSERT_COLUMNS, zip(*rows, strict=True), strict=True)
+            }
+            return max(conn.execute(self.statement, columns).rowcount, 0)
         last = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM claim").scalar_one())
         added = max(conn.exec_driver_sql(self.sql, rows).rowcount, 0)
         if added and self.index is not None:
@@ -702,17 +742,19 @@ class _ClaimWriter:
         return added
 
 
-def _insert_ignoring_duplicates(engine: Engine, table: sa.Table) -> Any:
-    name = engine.dialect.name
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(table).on_conflict_do_nothing()
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table).on_conflict_do_nothing()
-    raise DatabaseError(f"storing claims on {name} is not supported; use SQLite or PostgreSQL")
+def _insert_ignoring_duplicates(engine: Engine) -> Any:
+    """PostgreSQL: a batch is one statement taking one array per column (``INSERT ... SELECT FROM
+    unnest(...)``): the server gets 16 values, not 16 per row, and ``rowcount`` counts the new rows."""
+    dialect = engine.dialect
+    if dialect.name != "postgresql":
+        raise DatabaseError(f"storing claims on {dialect.name} is not supported; use SQLite or PostgreSQL")
+    arrays = ", ".join(
+        f"CAST(:{name} AS {_CLAIM.c[name].type.compile(dialect)}[])" for name in _INSERT_COLUMNS
+    )
+    return sa.text(
+        f"INSERT INTO claim ({', '.join(_INSERT_COLUMNS)}) SELECT * FROM unnest({arrays}) "
+        "ON CONFLICT DO NOTHING"
+    )
 
 
 # -- records ------------------------------------------------------------------------------------------
