@@ -548,6 +548,31 @@ def test_store_postgresql_search_never_scans_the_claim_table(postgres_url, regis
     assert any(fts.PG_INDEX in p for p in plans)
 
 
+def test_store_postgresql_database_with_a_c_ctype_is_refused(postgres_database):
+    locale = "C"  # PostgreSQL records POSIX as C too
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    admin = sa.create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+    name = f"{postgres_database.database}_{locale.lower()}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE '{locale}'")
+    try:
+        url = postgres_database.set(database=name).render_as_string(hide_password=False)
+        with pytest.raises(DatabaseError, match=f"ctype locale is {locale}") as info:
+            Store.open(url)
+        assert info.value.exit_code == 4 and "\n" not in info.value.message
+        assert info.value.message.endswith(f"`createdb -T template0 -E UTF8 --locale=C.UTF-8 {name}`")
+        result = CliRunner().invoke(app, ["db", "stats", "--db", url])
+        assert result.exit_code == 4 and "createdb -T template0" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
 def test_store_search_is_not_available_without_an_index():
     # A backend without an index: the error says so in one line.
     store = Store.__new__(Store)
