@@ -719,7 +719,10 @@ class _ClaimWriter:
             f"INSERT INTO claim ({', '.join(_INSERT_COLUMNS)}) "
             f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))}) ON CONFLICT DO NOTHING"
         )
-        self.statement = None if self.raw else _insert_ignoring_duplicates(engine)
+        if not self.raw and dialect.name != "postgresql":
+            raise DatabaseError(
+                f"storing claims on {dialect.name} is not supported; use SQLite or PostgreSQL"
+            )
         self.created_at = _CLAIM.c.created_at.type.bind_processor(dialect) if self.raw else None
 
     def stamp(self) -> Any:
@@ -730,11 +733,7 @@ class _ClaimWriter:
     def insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> int:
         """Insert ``rows``; returns how many were new."""
         if not self.raw:
-            columns = {
-                name: list(values)
-                for name, values in zip(_INSERT_COLUMNS, zip(*rows, strict=True), strict=True)
-            }
-            return max(conn.execute(self.statement, columns).rowcount, 0)
+            return _copy_ignoring_duplicates(conn, rows)
         last = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM claim").scalar_one())
         added = max(conn.exec_driver_sql(self.sql, rows).rowcount, 0)
         if added and self.index is not None:
@@ -742,19 +741,30 @@ class _ClaimWriter:
         return added
 
 
-def _insert_ignoring_duplicates(engine: Engine) -> Any:
-    """PostgreSQL: a batch is one statement taking one array per column (``INSERT ... SELECT FROM
-    unnest(...)``): the server gets 16 values, not 16 per row, and ``rowcount`` counts the new rows."""
-    dialect = engine.dialect
-    if dialect.name != "postgresql":
-        raise DatabaseError(f"storing claims on {dialect.name} is not supported; use SQLite or PostgreSQL")
-    arrays = ", ".join(
-        f"CAST(:{name} AS {_CLAIM.c[name].type.compile(dialect)}[])" for name in _INSERT_COLUMNS
+# PostgreSQL: each batch is copied (COPY, the fastest way in) to a temporary table that the transaction
+# drops at its end, then moved to ``claim`` with one INSERT ... SELECT that skips the claims already stored.
+_BATCH_TABLE = "claim_batch"
+_COLUMNS_SQL = ", ".join(_INSERT_COLUMNS)
+
+
+def _copy_ignoring_duplicates(conn: Connection, rows: list[tuple[Any, ...]]) -> int:
+    """Insert ``rows`` (values of :data:`_INSERT_COLUMNS`) on PostgreSQL; returns how many were new."""
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_BATCH_TABLE} ON COMMIT DROP AS "
+        f"SELECT {_COLUMNS_SQL} FROM claim WITH NO DATA"
     )
-    return sa.text(
-        f"INSERT INTO claim ({', '.join(_INSERT_COLUMNS)}) SELECT * FROM unnest({arrays}) "
-        "ON CONFLICT DO NOTHING"
-    )
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {_BATCH_TABLE} ({_COLUMNS_SQL}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+    added = conn.exec_driver_sql(
+        f"INSERT INTO claim ({_COLUMNS_SQL}) SELECT {_COLUMNS_SQL} FROM {_BATCH_TABLE} ON CONFLICT DO NOTHING"
+    ).rowcount
+    conn.exec_driver_sql(f"TRUNCATE {_BATCH_TABLE}")
+    return max(added, 0)
 
 
 # -- records ------------------------------------------------------------------------------------------
