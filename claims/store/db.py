@@ -10,7 +10,9 @@ Where the database is: ``Store.open(url)``, else ``$CLAIMS_DB`` (an SQLAlchemy U
 ``sqlite:///$CLAIMS_HOME/claims.db``, else ``claims.db`` in the user data directory (platformdirs). SQLite
 runs in WAL mode (readers never wait for a writer) with foreign keys on; a writer waits for another one at
 most ``$CLAIMS_BUSY_TIMEOUT_MS`` milliseconds (default 15,000), then fails with "the database is locked".
-PostgreSQL connections give up after :data:`CONNECT_TIMEOUT_S` seconds unless the URL sets
+PostgreSQL (``postgresql+psycopg://``, the ``postgres`` extra) holds the same schema and answers the same
+searches (see ``docs/postgresql.md``); opening refuses a database that is not UTF-8 or whose ctype locale
+is ``C``, and connections give up after :data:`CONNECT_TIMEOUT_S` seconds unless the URL sets
 ``connect_timeout``.
 
 The schema is managed by Alembic migrations shipped in ``claims/store/migrations``; opening a store

@@ -16,14 +16,15 @@ case folded), split into words, and every word that is not a stop-word
 The SQLite index is an FTS5 table over ``claim.index_text`` (external content; the store indexes each
 batch of new claims with one ``INSERT ... SELECT``, triggers follow deletes and updates; ``unicode61``
 tokenizer with ``remove_diacritics 0``: the text it sees is already folded, and its own folding does not
-know Arabic). Because all the language work happens here, in Python, the same
-``index_text`` can feed another backend's index later (a PostgreSQL ``tsvector`` with the ``simple``
-configuration).
+know Arabic). Because all the language work happens here, in Python, the same ``index_text`` feeds the
+PostgreSQL index: a GIN index over ``string_to_array(index_text, ' ')`` (migration 0002), which holds
+exactly these forms whatever the database's locale (:class:`PostgresIndex`).
 
 How a search runs
 -----------------
 The query text goes through the same analysis; its words become an ``OR`` of quoted terms (so text such
-as ``NEAR``, ``OR``, ``"`` or ``*`` is only ever a word to look for), ranked by BM25 with a ``LIMIT``.
+as ``NEAR``, ``OR``, ``"`` or ``*`` is only ever a word to look for), ranked by BM25 with a ``LIMIT``
+(PostgreSQL: an array of terms, a bound parameter, and the same BM25 computed over the hits).
 A search never scans the claim table. To keep a search fast on a large store, each query word's document
 frequency is counted in the index (up to a cap, and cached until claims are added), words found nowhere
 are dropped, at most :data:`MAX_QUERY_WORDS` of the rarest are kept, and the most common are dropped
