@@ -278,6 +278,13 @@ class PostgresIndex(_Index):
         super().invalidate()
         self._avgdl = None
 
+    def refresh(self, conn: Any) -> None:
+        # The planner cannot know which terms a prepared (generic) plan will be given, and on a large
+        # table it may then guess that reading the whole table is cheaper than the index; a search only
+        # ever wants the word index. The setting ends with the search's transaction.
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        super().refresh(conn)
+
     def document_frequencies(self, conn: Any, terms: Iterable[str]) -> dict[str, int]:
         """How many claims hold each term, counted up to ``POSTINGS_BUDGET + 1`` (one round trip)."""
         terms = list(dict.fromkeys(terms))
