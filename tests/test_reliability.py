@@ -743,8 +743,8 @@ def test_postgresql_server_that_never_answers_times_out(monkeypatch):
 # --- faults: schema versions ----------------------------------------------------------------------------
 
 
-def _fill(url: str, registry) -> None:
-    with Store.open(url) as store:
+def _fill(url: str, registry, *, migrate: bool = True) -> None:
+    with Store.open(url, migrate=migrate) as store:
         store.add_claims(
             [
                 ClaimRecord("North Korea fired a ballistic missile into the sea.", "yonhap", "2024-11-05"),
@@ -764,15 +764,19 @@ def _summary(db: str) -> dict:
 
 
 def test_db_upgrade_of_a_database_at_0001_keeps_its_data(db, registry):
+    from alembic import command
+
+    with Store.open(db, migrate=False) as store, store.engine.begin() as conn:
+        command.upgrade(store_db._alembic_config(conn), "0001")
+    _fill(db, registry, migrate=False)
     with Store.open(db, migrate=False) as store:
-        assert store.upgrade() == (None, "0001")
-    _fill(db, registry)
-    before = _summary(db)
+        stats = store.stats()
+    before = {k: stats[k] for k in ("revision", "claims", "sources", "documents", "decisions")}
     assert before == {"revision": "0001", "claims": 2, "sources": 4, "documents": 1, "decisions": 1}
     result = run("db", "upgrade", "--db", db)
     assert result.exit_code == 0, result.output
-    assert "schema 0001 -> 0001" in result.stdout
-    assert _summary(db) == before
+    assert "schema 0001 -> 0002" in result.stdout
+    assert _summary(db) == {**before, "revision": "0002"}
     with Store.open(db) as store:
         assert [c.source for c in store.search("ballistic missile sea")][:1] == ["yonhap"]
 
@@ -781,8 +785,8 @@ NEXT_MIGRATION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -797,12 +801,12 @@ def downgrade():
 
 
 def _with_next_migration(tmp_path, monkeypatch, body: str) -> None:
-    """The shipped migrations plus a 0002 made for the test, as if from a newer release."""
+    """The shipped migrations plus a 0003 made for the test, as if from a newer release."""
     migrations = tmp_path / "migrations"
     shutil.copytree(store_db.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0002_test.py").write_text(NEXT_MIGRATION.format(body=body), encoding="utf-8")
+    (migrations / "versions" / "0003_test.py").write_text(NEXT_MIGRATION.format(body=body), encoding="utf-8")
     monkeypatch.setattr(store_db, "MIGRATIONS", migrations)
-    monkeypatch.setattr(store_db, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(store_db, "SCHEMA_HEAD", "0003")
 
 
 def test_a_real_upgrade_step_keeps_the_data(tmp_path, db, registry, monkeypatch):
@@ -816,8 +820,8 @@ def test_a_real_upgrade_step_keeps_the_data(tmp_path, db, registry, monkeypatch)
     )
     result = run("db", "upgrade", "--db", db)
     assert result.exit_code == 0, result.output
-    assert "schema 0001 -> 0002" in result.stdout
-    assert _summary(db) == {**before, "revision": "0002"}
+    assert "schema 0002 -> 0003" in result.stdout
+    assert _summary(db) == {**before, "revision": "0003"}
     with Store.open(db) as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT DISTINCT note FROM claim").scalars().all() == ["migrated"]
         assert store.search("ballistic missile")
@@ -878,4 +882,4 @@ def test_a_database_made_by_something_else_is_a_clear_error(tmp_path, db_path):
 
 
 def test_schema_head_is_unchanged():
-    assert SCHEMA_HEAD == "0001"  # the upgrade tests above simulate 0002; revisit them when it is real
+    assert SCHEMA_HEAD == "0002"  # the upgrade tests above simulate 0003; revisit them when it is real

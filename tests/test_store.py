@@ -121,6 +121,18 @@ def test_store_open_without_migrating_leaves_an_empty_database(store_url):
     assert store.revision() == SCHEMA_HEAD
 
 
+def test_store_upgrade_from_0001_keeps_the_claims_and_indexes_them(store_url, registry):
+    from alembic import command
+
+    with Store.open(store_url, migrate=False) as store:
+        with store.engine.begin() as conn:
+            command.upgrade(db._alembic_config(conn), "0001")
+        store.add_claims(AR + EN, registry)  # claims stored before 0002 existed
+        assert store.upgrade() == ("0001", SCHEMA_HEAD)
+        assert store.stats()["claims"] == len(AR) + len(EN)
+        assert store.search("North Korea missile east coast")[0].source == "yonhap"
+
+
 def test_store_a_schema_from_a_newer_claims_is_refused(store_url):
     url = store_url
     with Store.open(url) as store, store.engine.begin() as conn:

@@ -710,7 +710,8 @@ def _alembic_config(conn: Connection) -> Any:
 
 
 class _ClaimWriter:
-    """Inserts prepared claim rows, one ``executemany`` per batch, ignoring duplicates; then indexes them."""
+    """Inserts prepared claim rows a batch at a time (SQLite: one ``executemany``, then the batch is indexed;
+    PostgreSQL: ``COPY``, its GIN index follows by itself), ignoring duplicates."""
 
     def __init__(self, engine: Engine, index: fts.SearchIndex | None) -> None:
         dialect = engine.dialect
