@@ -766,6 +766,13 @@ def eval_retrieval(
     qrels: Annotated[Path, typer.Option("--qrels", help="TREC qrels: qid 0 docid rel.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the TREC run here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Index into this empty database (e.g. a new PostgreSQL one) instead of a temporary SQLite file.",
+        ),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """Index a corpus in a temporary database and score retrieval (MAP@1/3/5, MRR, Recall@10, latency).
@@ -781,7 +788,7 @@ def eval_retrieval(
     )
 
     def body():  # type: ignore[no-untyped-def]
-        result = evaluate_retrieval(load_jsonl(corpus), load_jsonl(queries), load_qrels(qrels))
+        result = evaluate_retrieval(load_jsonl(corpus), load_jsonl(queries), load_qrels(qrels), store_url=db)
         if output:
             write_run(result["run"], output)
         return result

@@ -13,8 +13,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path):
-    return f"sqlite:///{tmp_path / 'claims.db'}"
+def db(store_url):
+    return store_url
 
 
 def run(*args, input=None):

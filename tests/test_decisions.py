@@ -29,8 +29,8 @@ DEMO = EXAMPLES / "demo-claims.jsonl"
 
 
 @pytest.fixture
-def store(tmp_path, registry):
-    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as s:
+def store(store_url, registry):
+    with Store.open(store_url) as s:
         s.add_claims(read_records(DEMO, registry), registry)
         yield s
 

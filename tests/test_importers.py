@@ -117,10 +117,10 @@ def test_importers_jsonl_not_utf8(tmp_path):
         list(read_jsonl(path))
 
 
-def test_importers_a_malformed_line_stores_nothing(tmp_path, registry):
+def test_importers_a_malformed_line_stores_nothing(tmp_path, registry, store_url):
     """The import policy: one transaction per file; a bad line rejects the file, naming the line."""
     path = write(tmp_path, "claims.jsonl", JSONL + "\n" + '{"text": "broken"' + "\n")
-    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as store:
+    with Store.open(store_url) as store:
         with pytest.raises(InputError, match=r"claims.jsonl:4: not valid JSON"):
             store.add_claims(read_jsonl(path), registry, create_sources=True)
         assert store.stats()["claims"] == 0
@@ -393,9 +393,9 @@ def test_importers_jsonl_lines_may_hold_claimreviews(tmp_path, registry):
     assert [r.source for r in records] == ["kcna", "kcna", "unregistered"]
 
 
-def test_importers_claimreview_import_into_a_store(tmp_path, registry):
+def test_importers_claimreview_import_into_a_store(tmp_path, registry, store_url):
     path = write(tmp_path, "api.json", json.dumps(API, ensure_ascii=False))
-    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as store:
+    with Store.open(store_url) as store:
         with pytest.raises(InputError, match="publisher id 'misbar-com' is unknown"):
             store.add_claims(read_records(path, registry), registry)
         result = store.add_claims(read_records(path, registry), registry, create_sources=True)
@@ -404,7 +404,7 @@ def test_importers_claimreview_import_into_a_store(tmp_path, registry):
         assert store.search("انقطاع الكهرباء في أوروبا")[0].rating == "مضلل"
 
 
-def test_importers_shared_claimreview_samples(registry, tmp_path):
+def test_importers_shared_claimreview_samples(registry, tmp_path, store_url):
     folder = shared("claimreview")
     warnings: list[str] = []
     api = list(read_claimreview(folder / "unique_claim_reviews.json", registry, warnings=warnings))
@@ -415,7 +415,7 @@ def test_importers_shared_claimreview_samples(registry, tmp_path):
     page = json.loads((folder / "fatabyyano_raw.json").read_text(encoding="utf-8"))["page"]
     embedded = list(read_claimreview(write(tmp_path, "page.html", page), registry))
     assert embedded[0].publisher == "fatabyyano-net" and embedded[0].rating == "زائف"
-    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as store:
+    with Store.open(store_url) as store:
         first = store.add_claims(api, registry, create_sources=True)
         assert first.added > 1000
         assert store.add_claims(api, registry, create_sources=True).added == 0

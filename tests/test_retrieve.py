@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from claims.errors import InputError
+from claims.errors import InputError, UsageError
 from claims.eval.retrieval import (
     average_precision,
     evaluate_retrieval,
@@ -201,6 +201,13 @@ def test_eval_retrieval_on_a_tiny_set(tmp_path):
     write_run(result["run"], tmp_path / "run.tsv")
     first = (tmp_path / "run.tsv").read_text().splitlines()[0].split()
     assert first[:4] == ["q1", "Q0", "v1", "1"] and first[5] == "claims"
+
+
+def test_eval_retrieval_into_a_given_database_which_must_be_empty(store_url):
+    result = evaluate_retrieval(CORPUS, QUERIES, QRELS, store_url=store_url)
+    assert result["metrics"] == {"MAP@1": 1.0, "MAP@3": 1.0, "MAP@5": 1.0, "MRR": 1.0, "Recall@10": 1.0}
+    with pytest.raises(UsageError, match="already holds claims; evaluate retrieval in an empty database"):
+        evaluate_retrieval(CORPUS, QUERIES, QRELS, store_url=store_url)
 
 
 def test_eval_retrieval_duplicate_texts_are_all_retrievable():

@@ -46,8 +46,8 @@ KCNA_SAID = "قالت وكالة الأنباء المركزية الكورية 
 
 
 @pytest.fixture
-def db_url(tmp_path, registry):
-    url = f"sqlite:///{tmp_path / 'claims.db'}"
+def db_url(store_url, registry):
+    url = store_url
     with Store.open(url) as store:
         store.add_claims(read_records(EXAMPLES / "demo-claims.jsonl", registry), registry)
     return url

@@ -1,6 +1,7 @@
 """The claims store: schema and migrations, writing (dedupe, sources, transactions), search, decisions.
 
-Every test works on a fresh SQLite file under tmp_path (conftest also points CLAIMS_HOME at a temp dir).
+Every test works on a fresh store: an SQLite file under tmp_path, and, when $CLAIMS_TEST_POSTGRES_URL is
+set, a new PostgreSQL schema (conftest's ``store_url``); conftest also points CLAIMS_HOME at a temp dir.
 Import policy under test: a whole import is one transaction, so a malformed record anywhere rejects the
 file and stores nothing; the error names the record (the readers add the file and line, see
 test_importers.py). ``atomic=False`` commits batch by batch instead.
@@ -66,7 +67,14 @@ EN = [
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(store_url):
+    s = Store.open(store_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
     s = Store.open(f"sqlite:///{tmp_path / 'claims.db'}")
     yield s
     s.close()
@@ -87,12 +95,17 @@ def tables(store: Store) -> set[str]:
 
 
 def test_store_open_creates_the_schema_at_head(store):
-    assert {"source", "document", "claim", "decision", "alembic_version", fts.FTS_TABLE} <= tables(store)
+    assert {"source", "document", "claim", "decision", "alembic_version"} <= tables(store)
+    if store.backend == "sqlite":
+        assert fts.FTS_TABLE in tables(store)
+    else:
+        with store.engine.connect() as conn:
+            assert fts.PG_INDEX in {i["name"] for i in sa.inspect(conn).get_indexes("claim")}
     assert store.revision() == SCHEMA_HEAD
 
 
-def test_store_reopen_is_a_noop_and_keeps_data(tmp_path, registry):
-    url = f"sqlite:///{tmp_path / 'claims.db'}"
+def test_store_reopen_is_a_noop_and_keeps_data(store_url, registry):
+    url = store_url
     with Store.open(url) as first:
         first.add_claims(AR, registry)
     with Store.open(url) as again:
@@ -101,15 +114,27 @@ def test_store_reopen_is_a_noop_and_keeps_data(tmp_path, registry):
         assert again.search("قال كيم جونغ أون")
 
 
-def test_store_open_without_migrating_leaves_an_empty_database(tmp_path):
-    store = Store.open(f"sqlite:///{tmp_path / 'new.db'}", migrate=False)
+def test_store_open_without_migrating_leaves_an_empty_database(store_url):
+    store = Store.open(store_url, migrate=False)
     assert store.revision() is None
     assert store.upgrade() == (None, SCHEMA_HEAD)
     assert store.revision() == SCHEMA_HEAD
 
 
-def test_store_a_schema_from_a_newer_claims_is_refused(tmp_path):
-    url = f"sqlite:///{tmp_path / 'claims.db'}"
+def test_store_upgrade_from_0001_keeps_the_claims_and_indexes_them(store_url, registry):
+    from alembic import command
+
+    with Store.open(store_url, migrate=False) as store:
+        with store.engine.begin() as conn:
+            command.upgrade(db._alembic_config(conn), "0001")
+        store.add_claims(AR + EN, registry)  # claims stored before 0002 existed
+        assert store.upgrade() == ("0001", SCHEMA_HEAD)
+        assert store.stats()["claims"] == len(AR) + len(EN)
+        assert store.search("North Korea missile east coast")[0].source == "yonhap"
+
+
+def test_store_a_schema_from_a_newer_claims_is_refused(store_url):
+    url = store_url
     with Store.open(url) as store, store.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
     with pytest.raises(
@@ -142,7 +167,10 @@ def test_store_migrations_build_what_the_models_describe(store):
             conn,
             opts={
                 "include_name": lambda name, type_, parents: (
-                    not (type_ == "table" and fts.is_index_table(name))
+                    not (
+                        (type_ == "table" and fts.is_index_table(name))
+                        or (type_ == "index" and name == fts.PG_INDEX)
+                    )
                 ),
                 "compare_type": True,
             },
@@ -160,8 +188,8 @@ def test_store_default_url_honours_claims_home_and_claims_db(tmp_path, monkeypat
     assert default_url() == f"sqlite:///{tmp_path / 'other.db'}"
 
 
-def test_store_sqlite_pragmas(store):
-    with store.engine.connect() as conn:
+def test_store_sqlite_pragmas(sqlite_store):
+    with sqlite_store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
@@ -477,7 +505,9 @@ def test_store_search_sees_claims_added_later(filled, registry):
     assert filled.search("تشوليما")[0].text.endswith("الجديد")
 
 
-def test_store_search_never_scans_the_claim_table(filled):
+def test_store_search_never_scans_the_claim_table(sqlite_store, registry):
+    filled = sqlite_store
+    filled.add_claims(AR + EN, registry)
     statements: list[str] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):
@@ -502,10 +532,63 @@ def test_store_search_never_scans_the_claim_table(filled):
     assert any("claim_fts VIRTUAL TABLE" in p for p in plans)
 
 
-def test_store_search_is_not_available_without_fts():
-    # Other backends have no index yet: the error says so in one line.
+def test_store_postgresql_search_never_scans_the_claim_table(postgres_url, registry):
+    # A table this small is cheaper to scan, so sequential scans are switched off for the EXPLAIN: a plan
+    # that still scans the claim table could not have used an index.
+    with Store.open(postgres_url) as store:
+        store.add_claims(AR + EN, registry)
+        statements: list[tuple[str, object]] = []
+
+        def capture(conn, cursor, statement, parameters, context, executemany):
+            statements.append((statement, parameters))
+
+        event.listen(store.engine, "before_cursor_execute", capture)
+        try:
+            hits = store.search_many(["قال كيم إن الصاروخ", "North Korea missile"], language="ar")
+        finally:
+            event.remove(store.engine, "before_cursor_execute", capture)
+        assert hits[0] and hits[0][0].source == "kcna"
+        plans = []
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            for statement, parameters in statements:
+                if statement.lstrip().upper().startswith("SELECT"):
+                    rows = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars()
+                    plans.append("\n".join(rows))
+    assert plans
+    assert not [p for p in plans if "Seq Scan on claim" in p], plans
+    assert any(fts.PG_INDEX in p for p in plans)
+
+
+def test_store_postgresql_database_with_a_c_ctype_is_refused(postgres_database):
+    locale = "C"  # PostgreSQL records POSIX as C too
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    admin = sa.create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+    name = f"{postgres_database.database}_{locale.lower()}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE '{locale}'")
+    try:
+        url = postgres_database.set(database=name).render_as_string(hide_password=False)
+        with pytest.raises(DatabaseError, match=f"ctype locale is {locale}") as info:
+            Store.open(url)
+        assert info.value.exit_code == 4 and "\n" not in info.value.message
+        assert info.value.message.endswith(f"`createdb -T template0 -E UTF8 --locale=C.UTF-8 {name}`")
+        result = CliRunner().invoke(app, ["db", "stats", "--db", url])
+        assert result.exit_code == 4 and "createdb -T template0" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+def test_store_search_is_not_available_without_an_index():
+    # A backend without an index: the error says so in one line.
     store = Store.__new__(Store)
     store._index = None
-    store.engine = type("E", (), {"dialect": type("D", (), {"name": "postgresql"})()})()
-    with pytest.raises(DatabaseError, match="full-text search is not available on postgresql"):
+    store.engine = type("E", (), {"dialect": type("D", (), {"name": "mysql"})()})()
+    with pytest.raises(DatabaseError, match="full-text search is not available on mysql"):
         store.search("x")

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from claims.errors import InputError
+from claims.errors import InputError, UsageError
 from claims.types import UNREGISTERED, ClaimRecord
 
 CUTOFFS = (1, 3, 5)
@@ -122,6 +122,8 @@ def evaluate_retrieval(
     with tempfile.TemporaryDirectory(prefix="claims-eval-") as tmp:
         store = Store.open(store_url or f"sqlite:///{Path(tmp) / 'retrieval.db'}")
         try:
+            if store_url and store.stats()["claims"]:
+                raise UsageError(f"{store.url} already holds claims; evaluate retrieval in an empty database")
             started = time.perf_counter()
             result = store.add_claims(records, create_sources=False)
             index_seconds = time.perf_counter() - started

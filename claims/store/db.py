@@ -10,7 +10,9 @@ Where the database is: ``Store.open(url)``, else ``$CLAIMS_DB`` (an SQLAlchemy U
 ``sqlite:///$CLAIMS_HOME/claims.db``, else ``claims.db`` in the user data directory (platformdirs). SQLite
 runs in WAL mode (readers never wait for a writer) with foreign keys on; a writer waits for another one at
 most ``$CLAIMS_BUSY_TIMEOUT_MS`` milliseconds (default 15,000), then fails with "the database is locked".
-PostgreSQL connections give up after :data:`CONNECT_TIMEOUT_S` seconds unless the URL sets
+PostgreSQL (``postgresql+psycopg://``, the ``postgres`` extra) holds the same schema and answers the same
+searches (see ``docs/postgresql.md``); opening refuses a database that is not UTF-8 or whose ctype locale
+is ``C``, and connections give up after :data:`CONNECT_TIMEOUT_S` seconds unless the URL sets
 ``connect_timeout``.
 
 The schema is managed by Alembic migrations shipped in ``claims/store/migrations``; opening a store
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
 
 # The latest migration in claims/store/migrations/versions (a test checks that Alembic agrees). Knowing it
 # here lets an up-to-date store open without loading Alembic.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 MIGRATIONS = Path(__file__).resolve().with_name("migrations")
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -148,7 +150,9 @@ class Store:
     def __init__(self, engine: Engine, url: URL) -> None:
         self.engine = engine
         self._url = url
-        self._index = fts.Fts5Index() if engine.dialect.name == "sqlite" else None
+        self._index: fts.SearchIndex | None = (
+            _INDEXES[engine.dialect.name]() if engine.dialect.name in _INDEXES else None
+        )
 
     # -- opening, schema --------------------------------------------------------------------------------
 
@@ -163,6 +167,8 @@ class Store:
                 f"{raw!r} is not a database URL (e.g. sqlite:///path/claims.db, postgresql+psycopg://host/db)"
             ) from None
         store = cls(_create_engine(parsed), parsed)
+        if store.backend == "postgresql":
+            store._check_postgresql()
         if migrate:
             store.upgrade()
         return store
@@ -481,6 +487,10 @@ class Store:
             )
             first, last = conn.execute(sa.select(sa.func.min(c.published), sa.func.max(c.published))).one()
             out["published"] = {"first": first, "last": last}
+            if self.backend == "postgresql":
+                out["size_bytes"] = conn.execute(
+                    sa.text("SELECT pg_database_size(current_database())")
+                ).scalar()
         database = self._url.database if self.backend == "sqlite" else None
         if database and database != ":memory:" and Path(database).exists():
             files = (Path(database), Path(database + "-wal"))
@@ -489,15 +499,41 @@ class Store:
 
     # -- internals --------------------------------------------------------------------------------------
 
-    def _require_index(self) -> fts.Fts5Index:
+    def _require_index(self) -> fts.SearchIndex:
         if self._index is None:
-            raise DatabaseError(f"full-text search is not available on {self.backend} yet; use SQLite")
+            raise DatabaseError(
+                f"full-text search is not available on {self.backend}; use SQLite or PostgreSQL"
+            )
         return self._index
+
+    def _check_postgresql(self) -> None:
+        """Refuse a database whose text Arabic would suffer in: not UTF-8, or a ``C`` / ``POSIX`` ctype
+        (there, PostgreSQL's text functions, pg_trgm, regular expressions and lower/upper, see no letter
+        outside ASCII)."""
+        with self._errors(), self.engine.connect() as conn:
+            encoding, ctype = conn.execute(
+                sa.text(
+                    "SELECT pg_encoding_to_char(encoding), datctype FROM pg_database "
+                    "WHERE datname = current_database()"
+                )
+            ).one()
+        if encoding != "UTF8":
+            problem = f"its encoding is {encoding}, not UTF8"
+        elif ctype in ("C", "POSIX"):
+            problem = (
+                f"its ctype locale is {ctype}, in which PostgreSQL's text functions see no Arabic letters"
+            )
+        else:
+            return
+        raise DatabaseError(
+            f"{self.url}: {problem}; create the database with "
+            f"`createdb -T template0 -E UTF8 --locale=C.UTF-8 {self._url.database or 'claims'}`"
+        )
 
     def _search_one(
         self,
         conn: Connection,
-        index: fts.Fts5Index,
+        index: fts.SearchIndex,
         text: str,
         language: str | None,
         limit: int,
@@ -566,6 +602,9 @@ class Store:
 
 
 # -- engine -------------------------------------------------------------------------------------------
+
+# The search index of each backend the store supports.
+_INDEXES: dict[str, type[fts.SearchIndex]] = {"sqlite": fts.Fts5Index, "postgresql": fts.PostgresIndex}
 
 
 def _create_engine(url: URL) -> Engine:
@@ -671,9 +710,10 @@ def _alembic_config(conn: Connection) -> Any:
 
 
 class _ClaimWriter:
-    """Inserts prepared claim rows, one ``executemany`` per batch, ignoring duplicates; then indexes them."""
+    """Inserts prepared claim rows a batch at a time (SQLite: one ``executemany``, then the batch is indexed;
+    PostgreSQL: ``COPY``, its GIN index follows by itself), ignoring duplicates."""
 
-    def __init__(self, engine: Engine, index: fts.Fts5Index | None) -> None:
+    def __init__(self, engine: Engine, index: fts.SearchIndex | None) -> None:
         dialect = engine.dialect
         self.index = index
         # SQLite: the driver's executemany over plain tuples (no per-row work in SQLAlchemy).
@@ -682,7 +722,10 @@ class _ClaimWriter:
             f"INSERT INTO claim ({', '.join(_INSERT_COLUMNS)}) "
             f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))}) ON CONFLICT DO NOTHING"
         )
-        self.statement = _insert_ignoring_duplicates(engine, _CLAIM)
+        if not self.raw and dialect.name != "postgresql":
+            raise DatabaseError(
+                f"storing claims on {dialect.name} is not supported; use SQLite or PostgreSQL"
+            )
         self.created_at = _CLAIM.c.created_at.type.bind_processor(dialect) if self.raw else None
 
     def stamp(self) -> Any:
@@ -693,8 +736,7 @@ class _ClaimWriter:
     def insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> int:
         """Insert ``rows``; returns how many were new."""
         if not self.raw:
-            result = conn.execute(self.statement, [dict(zip(_INSERT_COLUMNS, r, strict=True)) for r in rows])
-            return max(result.rowcount, 0)
+            return _copy_ignoring_duplicates(conn, rows)
         last = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM claim").scalar_one())
         added = max(conn.exec_driver_sql(self.sql, rows).rowcount, 0)
         if added and self.index is not None:
@@ -702,17 +744,30 @@ class _ClaimWriter:
         return added
 
 
-def _insert_ignoring_duplicates(engine: Engine, table: sa.Table) -> Any:
-    name = engine.dialect.name
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+# PostgreSQL: each batch is copied (COPY, the fastest way in) to a temporary table that the transaction
+# drops at its end, then moved to ``claim`` with one INSERT ... SELECT that skips the claims already stored.
+_BATCH_TABLE = "claim_batch"
+_COLUMNS_SQL = ", ".join(_INSERT_COLUMNS)
 
-        return sqlite_insert(table).on_conflict_do_nothing()
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(table).on_conflict_do_nothing()
-    raise DatabaseError(f"storing claims on {name} is not supported; use SQLite or PostgreSQL")
+def _copy_ignoring_duplicates(conn: Connection, rows: list[tuple[Any, ...]]) -> int:
+    """Insert ``rows`` (values of :data:`_INSERT_COLUMNS`) on PostgreSQL; returns how many were new."""
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_BATCH_TABLE} ON COMMIT DROP AS "
+        f"SELECT {_COLUMNS_SQL} FROM claim WITH NO DATA"
+    )
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {_BATCH_TABLE} ({_COLUMNS_SQL}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+    added = conn.exec_driver_sql(
+        f"INSERT INTO claim ({_COLUMNS_SQL}) SELECT {_COLUMNS_SQL} FROM {_BATCH_TABLE} ON CONFLICT DO NOTHING"
+    ).rowcount
+    conn.exec_driver_sql(f"TRUNCATE {_BATCH_TABLE}")
+    return max(added, 0)
 
 
 # -- records ------------------------------------------------------------------------------------------

@@ -11,11 +11,14 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from claims.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from claims.store.index import is_index_table
+from claims.store.index import PG_INDEX, is_index_table
 
 
 def include_name(name, type_, parent_names) -> bool:  # type: ignore[no-untyped-def]
-    # The full-text index is a set of virtual and shadow tables the models do not describe.
+    # The full-text index (SQLite: virtual and shadow tables; PostgreSQL: an expression index) is not
+    # described by the models.
+    if type_ == "index" and name == PG_INDEX:
+        return False
     return not (type_ == "table" and name is not None and is_index_table(name))
 
 
