@@ -935,11 +935,20 @@ def _summary(db: str) -> dict:
 
 def test_db_upgrade_of_a_database_made_by_schema_0001_keeps_its_data(tmp_path, old_db, db_path):
     before = _rows(db_path)
-    assert _summary(old_db) == {"revision": "0001", "claims": 6, "sources": 8, "documents": 1, "decisions": 1}
+    with sqlite3.connect(db_path) as conn:  # (any command would upgrade it: look without claims)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert {k: len(v) for k, v in before.items()} == {"claim": 6, "source": 8, "document": 1, "decision": 1}
     result = run("db", "upgrade", "--db", old_db)
     assert result.exit_code == 0, result.output
     assert f"schema 0001 -> {SCHEMA_HEAD}" in result.stdout
     assert _rows(db_path) == before
+    assert _summary(old_db) == {
+        "revision": SCHEMA_HEAD,
+        "claims": 6,
+        "sources": 8,
+        "documents": 1,
+        "decisions": 1,
+    }
     consistent(db_path)
     # the current code reads the old rows: search (Arabic by another clitic form, English), dedupe keys,
     # external ids, the editor's decision, and a check that finds the stored claims
