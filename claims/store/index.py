@@ -128,8 +128,11 @@ def index_text(norm: str) -> str:
     words = _words(norm)
     try:  # the common case, every word seen before: no Python code runs per word
         return " ".join(chain.from_iterable(map(_FORMS.__getitem__, words)))
-    except KeyError:
-        return " ".join(chain.from_iterable(map(word_forms, words)))
+    except KeyError:  # some words are new: look up the others inline, analyse only those
+        get = _FORMS.get
+        return " ".join(
+            chain.from_iterable([f if (f := get(w)) is not None else word_forms(w) for w in words])
+        )
 
 
 def match_text(norm: str) -> str:
