@@ -46,6 +46,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -331,6 +332,7 @@ def main() -> None:
         print(f"{args.shared}/data not found; nothing to measure")
         return
     sys.path.insert(0, str(ROOT))
+    from claims.errors import ClaimsError
     from claims.store.db import Store
 
     sentences = real_sentences(args.shared / "data")
@@ -346,48 +348,53 @@ def main() -> None:
     stored = pool[: sizes[-1]] + spliced(pool, extra, {s.text for s in sentences})
 
     work = Path(tempfile.mkdtemp(prefix="claims-scale-"))
-    url = args.db or f"sqlite:///{work / 'scale.db'}"
-    empty_url = f"sqlite:///{work / 'empty.db'}"
-    with Store.open(url) as store:
-        if store.stats()["claims"]:
-            raise SystemExit(f"{store.url} is not empty; give an empty database")
-    result: dict[str, object] = {
-        "date": datetime.now(UTC).date().isoformat(),
-        "command": " ".join(["python", "bench/scale.py", *sys.argv[1:]]),
-        "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
-        "real_sentences": len(pool),
-        "held_out_sentences": len(sentences) - len(pool),
-        "sizes": [],
-    }
-    have = 0
-    with Store.open(empty_url) as empty:
-        for size in sizes:
-            step = stored[have:size]
-            path = work / f"claims-{size}.jsonl"
-            write_jsonl(path, step)
-            load = os.getloadavg()[0]
-            seconds, cpu = timed_import(path, url)
-            path.unlink()
-            have = size
-            with Store.open(url) as store:
-                row: dict[str, object] = {
-                    "claims": size,
-                    "real": min(size, len(pool)),
-                    "spliced": max(0, size - len(pool)),
-                    "backend": store.backend,
-                    "import": {
-                        "added": len(step),
-                        "seconds": seconds,
-                        "per_s": len(step) / seconds,
-                        "cpu_seconds": cpu,
-                        "load_before": load,
-                    },
-                    "size": database_size(store),
-                    "retrieval": measure_retrieval(store, queries, args.naive_queries),
-                    "article": measure_article(store, empty, args.article_runs),
-                }
-            result["sizes"].append(row)  # type: ignore[attr-defined]
-            print(json.dumps(row), flush=True)
+    try:
+        url = args.db or f"sqlite:///{work / 'scale.db'}"
+        empty_url = f"sqlite:///{work / 'empty.db'}"
+        with Store.open(url) as store:
+            if store.stats()["claims"]:
+                raise SystemExit(f"{store.url} is not empty; give an empty database")
+        result: dict[str, object] = {
+            "date": datetime.now(UTC).date().isoformat(),
+            "command": " ".join(["python", "bench/scale.py", *sys.argv[1:]]),
+            "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+            "real_sentences": len(pool),
+            "held_out_sentences": len(sentences) - len(pool),
+            "sizes": [],
+        }
+        have = 0
+        with Store.open(empty_url) as empty:
+            for size in sizes:
+                step = stored[have:size]
+                path = work / f"claims-{size}.jsonl"
+                write_jsonl(path, step)
+                load = os.getloadavg()[0]
+                seconds, cpu = timed_import(path, url)
+                path.unlink()
+                have = size
+                with Store.open(url) as store:
+                    row: dict[str, object] = {
+                        "claims": size,
+                        "real": min(size, len(pool)),
+                        "spliced": max(0, size - len(pool)),
+                        "backend": store.backend,
+                        "import": {
+                            "added": len(step),
+                            "seconds": seconds,
+                            "per_s": len(step) / seconds,
+                            "cpu_seconds": cpu,
+                            "load_before": load,
+                        },
+                        "size": database_size(store),
+                        "retrieval": measure_retrieval(store, queries, args.naive_queries),
+                        "article": measure_article(store, empty, args.article_runs),
+                    }
+                result["sizes"].append(row)  # type: ignore[attr-defined]
+                print(json.dumps(row), flush=True)
+    except ClaimsError as exc:  # a bad --db URL, an unreachable server: one line
+        raise SystemExit(f"bench/scale.py: {exc}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"written {args.out}")
