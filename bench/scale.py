@@ -20,7 +20,8 @@ JSONL file in a fresh process, as a user runs it: the import rate includes start
 building the index. The default database is a new SQLite file in a temporary folder; ``--db URL`` uses
 that (empty) database instead, e.g. PostgreSQL. At each size:
 
-* database size (SQLite: the file and its WAL, and the FTS5 index's own tables; PostgreSQL: the relations);
+* database size (SQLite: the file and its WAL, and the FTS5 index's own tables; PostgreSQL: the
+  database, and the indexes of the claim table);
 * retrieval latency per claim, p50 and p95, over the queries, each with an empty term-frequency cache (as a
   fresh ``claims check`` has): ``Store.search`` alone, and ``retrieve.candidates`` (search + re-ranking,
   what the checker runs);
@@ -31,7 +32,7 @@ that (empty) database instead, e.g. PostgreSQL. At each size:
   score, which of the tied claims it lists is arbitrary, so a claim of ours scoring at least that 10th
   score counts as found ("tie-aware"); the strict figure is given too;
 * the founding article (data/examples/ar-russia-dprk-treaty.txt) checked in this process against the
-  database and against an empty one, median of ``--article-runs``.
+  database and against an empty one (always a new SQLite file), median of ``--article-runs``.
 
 Results go to ``artifacts/scale.json`` (``--out``); a missing shared folder prints one line and exits 0.
 """
