@@ -56,3 +56,33 @@ def test_normalize_keeps_original_offsets(founding_text):
 )
 def test_script_of(text, script):
     assert script_of(text) == script
+
+
+def test_normalize_translation_table_agrees_with_the_letter_map():
+    """The fast table maps common characters to themselves; it must fold exactly what the letter map folds."""
+    from claims.text.normalize import _LETTERS, _TABLE
+
+    everything = "".join(chr(c) for c in range(0x3000))
+    assert everything.translate(_TABLE) == everything.translate(_LETTERS)
+
+
+def test_normalize_splits_on_the_same_whitespace_as_regex():
+    """normalize joins ``str.split()``: the same characters as the regex ``\\s`` it replaced."""
+    import re
+
+    space = re.compile(r"\s")
+    assert all(bool(space.fullmatch(chr(c))) == chr(c).isspace() for c in range(0x110000))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,000,000", "1000000"),
+        ("1,2,345", "1,2345"),
+        ("a,000", "a,000"),
+        ("12'500", "12500"),
+        (",123", ",123"),
+    ],
+)
+def test_normalize_thousands_separators(text, expected):
+    assert normalize(text) == expected

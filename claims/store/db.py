@@ -658,12 +658,17 @@ def busy_timeout_ms() -> int:
     return value
 
 
+_CACHE_KIB = -65_536  # negative: KiB, not pages
+
+
 def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         _wal(cursor, busy_ms)
-        for pragma in ("foreign_keys=ON", "synchronous=NORMAL"):
+        # A 64 MiB page cache (allocated as used; the default is 2 MiB): a large import updates the
+        # dedupe-key index at random places, and a search of a million claims reads many index pages.
+        for pragma in ("foreign_keys=ON", "synchronous=NORMAL", f"cache_size={_CACHE_KIB}"):
             cursor.execute(f"PRAGMA {pragma}")
     finally:
         cursor.close()

@@ -39,6 +39,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from claims.attribution.lexicon import token_forms
@@ -127,14 +128,14 @@ def analyze(norm: str) -> list[tuple[str, ...]]:
 
 def index_text(norm: str) -> str:
     """What the index stores for a claim whose normalised text is ``norm``."""
-    get = _FORMS.get
-    out: list[str] = []
-    for word in _words(norm):
-        forms = get(word)
-        if forms is None:
-            forms = word_forms(word)
-        out.extend(forms)
-    return " ".join(out)
+    words = _words(norm)
+    try:  # the common case, every word seen before: no Python code runs per word
+        return " ".join(chain.from_iterable(map(_FORMS.__getitem__, words)))
+    except KeyError:  # some words are new: look up the others inline, analyse only those
+        get = _FORMS.get
+        return " ".join(
+            chain.from_iterable([f if (f := get(w)) is not None else word_forms(w) for w in words])
+        )
 
 
 def match_text(norm: str) -> str:
