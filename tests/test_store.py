@@ -122,8 +122,13 @@ def test_store_open_without_migrating_leaves_an_empty_database(store_url):
 
 
 def test_store_upgrade_from_0001_keeps_the_claims_and_indexes_them(store_url, registry):
+    """PostgreSQL: claims written at 0001 are found after the upgrade builds 0002's word index. (On SQLite
+    today's writer needs 0003's term counts; the upgrade of a database written at 0001 is tested from a
+    dump made by that schema: tests/test_reliability.py, test_db_upgrade_of_a_database_made_by_schema_0001_keeps_its_data.)"""
     from alembic import command
 
+    if store_url.startswith("sqlite"):
+        pytest.skip("on SQLite, tested from a dump made at 0001 (tests/fixtures/claims-schema-0001.sql)")
     with Store.open(store_url, migrate=False) as store:
         with store.engine.begin() as conn:
             command.upgrade(db._alembic_config(conn), "0001")

@@ -37,6 +37,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import chain
@@ -47,6 +48,10 @@ from claims.resources import load_toml
 from claims.text.normalize import is_arabic_char, normalize
 
 FTS_TABLE = "claim_fts"
+# How many claims hold each index word (SQLite; migration 0003), for pruning queries without counting.
+TERMS_TABLE = "claim_fts_terms"
+# Terms looked up in one statement (SQLite allows 32,766 parameters).
+_LOOKUP_CHUNK = 500
 
 # Keep at most this many query words (the rarest ones).
 MAX_QUERY_WORDS = 32
@@ -200,18 +205,19 @@ class Fts5Index(_Index):
     """Searches the SQLite FTS5 index. Holds a cache of document frequencies, cleared on any change."""
 
     def document_frequencies(self, conn: Any, terms: Iterable[str]) -> dict[str, int]:
-        """How many claims hold each term, counted up to ``POSTINGS_BUDGET + 1``: a count of claims
-        stops there, so a common word costs no more than a rare one (FTS5's vocabulary table would
-        read the word's whole posting list)."""
-        cap = POSTINGS_BUDGET + 1
-        for term in dict.fromkeys(terms):
-            if term not in self._df:
-                self._df[term] = int(
-                    conn.exec_driver_sql(
-                        f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)",
-                        (quote(term), cap),
-                    ).scalar()
-                )
+        """How many claims hold each term: read from the term counts that each import keeps
+        (:data:`TERMS_TABLE`, migration 0003), a B-tree lookup a term, all of a query's terms at once."""
+        terms = list(terms)
+        missing = [t for t in dict.fromkeys(terms) if t not in self._df]
+        for start in range(0, len(missing), _LOOKUP_CHUNK):
+            chunk = missing[start : start + _LOOKUP_CHUNK]
+            found = dict(
+                conn.exec_driver_sql(
+                    f"SELECT term, claims FROM {TERMS_TABLE} WHERE term IN ({', '.join('?' * len(chunk))})",
+                    tuple(chunk),
+                ).all()
+            )
+            self._df.update({t: int(found.get(t, 0)) for t in chunk})
         return {t: self._df[t] for t in terms}
 
     def plan(self, conn: Any, words: Sequence[Sequence[str]]) -> str:
@@ -224,6 +230,14 @@ class Fts5Index(_Index):
         conn.exec_driver_sql(
             f"INSERT INTO {FTS_TABLE}(rowid, index_text) SELECT id, index_text FROM claim WHERE id > ?",
             (after_id,),
+        )
+        counts: Counter[str] = Counter()
+        for (text,) in conn.exec_driver_sql("SELECT index_text FROM claim WHERE id > ?", (after_id,)):
+            counts.update(set(text.split()))
+        conn.exec_driver_sql(
+            f"INSERT INTO {TERMS_TABLE} (term, claims) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET claims = claims + excluded.claims",
+            list(counts.items()),
         )
         self.invalidate()
 
