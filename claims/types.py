@@ -174,6 +174,8 @@ class ClaimRecord:
     external_id: str | None = None
     hedged: bool = False
     demo: bool = False
+    # Where the record was read ("claims.jsonl:17"), for error messages; not part of what it says.
+    origin: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -262,7 +262,7 @@ class Store:
 
         def tracked(items: Iterable[ClaimRecord]) -> Iterator[ClaimRecord]:
             for record in items:
-                origins.append(getattr(record, "origin", None))
+                origins.append(record.origin)
                 yield record
 
         batches = _prepared_batches(tracked(records), batch_size, writer.stamp, document_id, workers)
@@ -296,9 +296,8 @@ class Store:
         self, record: ClaimRecord, registry: Registry | None = None, *, create_sources: bool = False
     ) -> tuple[int, bool]:
         """Store one claim. Returns (its id, whether it was added): a claim already stored keeps its id."""
-        if getattr(record, "origin", None) is None:  # errors say "the claim", not "record 1"
-            record = replace(record)
-            object.__setattr__(record, "origin", "the claim")
+        if record.origin is None:  # errors say "the claim", not "record 1"
+            record = replace(record, origin="the claim")
         result = self.add_claims([record], registry, create_sources=create_sources)
         row = dict(zip(_INSERT_COLUMNS, _claim_row(record, 1, None, None), strict=True))
         where = (
@@ -861,7 +860,7 @@ def _prepare_chunk(
 def _claim_row(record: ClaimRecord, n: int, stamp: Any, document_id: int | None) -> tuple[Any, ...]:
     """The values of :data:`_INSERT_COLUMNS` for one record (the ``n``-th of an import)."""
     text = record.text.strip() if isinstance(record.text, str) else ""
-    where = getattr(record, "origin", None) or f"record {n}"
+    where = record.origin or f"record {n}"
     if not text:
         raise InputError(f"{where}: the claim text is empty")
     source = record.source

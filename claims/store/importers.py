@@ -47,6 +47,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -183,10 +184,9 @@ def read_csv(path: str | Path) -> Iterator[ClaimRecord]:
 def located(record: ClaimRecord, where: str) -> ClaimRecord:
     """``record``, tagged with where it was read (``claims.jsonl:17``) as ``record.origin``.
 
-    The tag is not a field: records compare, hash and print as before. The store names a record by it in
-    its errors, else by the record's number in the import."""
-    object.__setattr__(record, "origin", where)  # ClaimRecord is frozen
-    return record
+    Records compare, hash and print as before. The store names a record by it in its errors, else by the
+    record's number in the import."""
+    return replace(record, origin=where)
 
 
 def record_from_fields(data: dict[str, Any], where: str) -> ClaimRecord:
