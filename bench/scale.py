@@ -33,6 +33,8 @@ that (empty) database instead, e.g. PostgreSQL. At each size:
   score counts as found ("tie-aware"); the strict figure is given too;
 * the founding article (data/examples/ar-russia-dprk-treaty.txt) checked in this process against the
   database and against an empty one (always a new SQLite file), median of ``--article-runs``.
+* the same as an editor runs it: ``claims check`` in a new process each time, start-up included, against
+  the database and the empty one, alternating, median of ``--article-runs``.
 
 Results go to ``artifacts/scale.json`` (``--out``); a missing shared folder prints one line and exits 0.
 """
@@ -315,6 +317,25 @@ def measure_article(store, empty, runs: int) -> dict[str, float]:  # type: ignor
     return out
 
 
+def measure_command(url: str, empty_url: str, runs: int) -> dict[str, float]:
+    """``claims check`` on the founding article as an editor runs it, start-up included: a new process
+    each time, against the database and against the empty one, alternating (median wall seconds)."""
+    claims = shutil.which("claims", path=str(Path(sys.executable).parent)) or "claims"
+    times: dict[str, list[float]] = {"empty": [], "full": []}
+    for _ in range(runs):
+        for label, target in (("empty", empty_url), ("full", url)):
+            start = time.perf_counter()
+            subprocess.run(
+                [claims, "check", str(ARTICLE), "--db", target, "--format", "json"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            times[label].append(time.perf_counter() - start)
+    out = {f"{label}_s": statistics.median(values) for label, values in times.items()}
+    out["ratio"] = out["full_s"] / out["empty_s"]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated, from 10k, 100k, 1m")
@@ -389,6 +410,7 @@ def main() -> None:
                         "size": database_size(store),
                         "retrieval": measure_retrieval(store, queries, args.naive_queries),
                         "article": measure_article(store, empty, args.article_runs),
+                        "command": measure_command(url, empty_url, args.article_runs),
                     }
                 result["sizes"].append(row)  # type: ignore[attr-defined]
                 print(json.dumps(row), flush=True)
