@@ -758,7 +758,7 @@ class _ClaimWriter:
 
 # PostgreSQL's GIN index takes new rows into a pending list (cheap inserts) that every search reads from end
 # to end, and that the inserting session merges into the index whenever it outgrows gin_pending_list_limit
-# (4 MB by default): after an import, up to 4 MB of it would slow every search (at 100k claims by half)
+# (4 MB by default): after an import, up to 4 MB of it would slow every search (at 100k claims by about 40 %)
 # until an autovacuum. Merging it at the end of an import costs about 0.1 s. Only the index's owner may;
 # for another role the statement does nothing and autovacuum merges the list later.
 _FLUSH_PENDING = (
