@@ -565,6 +565,24 @@ def test_store_postgresql_search_never_scans_the_claim_table(postgres_url, regis
     assert any(fts.PG_INDEX in p for p in plans)
 
 
+@pytest.mark.parametrize("atomic", [True, False])
+def test_store_postgresql_import_leaves_no_pending_index_entries(postgres_url, registry, atomic):
+    # Every search reads the GIN index's pending list whole: an import merges what it added into the index.
+    # gin_clean_pending_list answers how many pending pages it merged, so 0 means the import did.
+    flush = f"SELECT gin_clean_pending_list(to_regclass('{fts.PG_INDEX}'))"
+    with Store.open(postgres_url) as store:
+        store.add_claims(AR + EN, registry, atomic=atomic, batch_size=2, workers=0)
+        with store.engine.begin() as conn:
+            assert conn.exec_driver_sql(flush).scalar() == 0
+            # A row written some other way does wait in the list, so the check above can fail.
+            conn.exec_driver_sql(
+                "INSERT INTO claim (text, norm_text, index_text, language, source_id, via, hedged, demo, "
+                "dedupe_key, created_at) SELECT 'x', 'x', 'x', 'en', source_id, '', false, false, 1, now() "
+                "FROM claim LIMIT 1"
+            )
+            assert conn.exec_driver_sql(flush).scalar() > 0
+
+
 def test_store_postgresql_database_with_a_c_ctype_is_refused(postgres_database):
     locale = "C"  # PostgreSQL records POSIX as C too
     from typer.testing import CliRunner
