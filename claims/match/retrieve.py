@@ -86,6 +86,8 @@ def candidates(
     if not texts:
         return []
     found = store.search_many(texts, language=language, limit=max(pool, limit), as_of=as_of)
+    if not any(found):  # an empty store, or nothing in common: no re-ranking to prepare
+        return [[] for _ in texts]
     if registry is None:
         registry = _bundled_registry()
     aliases = _alias_index(registry)
