@@ -137,7 +137,7 @@ def read_jsonl(
                 for record in claimreview_records(data, registry, fallback_source=fallback_source):
                     yield located(record, where)
             else:
-                yield located(record_from_fields(data, where), where)
+                yield record_from_fields(data, where)
 
 
 def read_csv(path: str | Path) -> Iterator[ClaimRecord]:
@@ -172,7 +172,7 @@ def read_csv(path: str | Path) -> Iterator[ClaimRecord]:
                 if len(row) > len(header):
                     raise InputError(f"{where}: {len(row)} fields, but the header names {len(header)}")
                 data = {k: v for k, v in zip(header, row, strict=False) if v.strip() != ""}
-                yield located(record_from_fields(data, where), where)
+                yield record_from_fields(data, where)
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
                 raise InputError(
@@ -190,7 +190,8 @@ def located(record: ClaimRecord, where: str) -> ClaimRecord:
 
 
 def record_from_fields(data: dict[str, Any], where: str) -> ClaimRecord:
-    """A claim record from contract fields (a JSONL object or a CSV row); ``where`` prefixes errors."""
+    """A claim record from contract fields (a JSONL object or a CSV row) read at ``where`` (its origin,
+    which prefixes errors)."""
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: text is missing or empty")
@@ -224,6 +225,7 @@ def record_from_fields(data: dict[str, Any], where: str) -> ClaimRecord:
         external_id=str(ext_id) if ext_id is not None and ext_id != "" else None,
         hedged=_flag(data.get("hedged"), "hedged", where),
         demo=_flag(data.get("demo"), "demo", where),
+        origin=where,
     )
 
 
@@ -556,4 +558,4 @@ def _rating(value: Any) -> str | None:
 def records_from_dicts(rows: Iterable[dict[str, Any]], origin: str = "input") -> Iterator[ClaimRecord]:
     """Claim records from already-parsed contract dicts (``origin`` #n names a bad one)."""
     for n, row in enumerate(rows, start=1):
-        yield located(record_from_fields(row, f"{origin}#{n}"), f"{origin}#{n}")
+        yield record_from_fields(row, f"{origin}#{n}")
