@@ -615,3 +615,26 @@ def test_store_search_is_not_available_without_an_index():
     store.engine = type("E", (), {"dialect": type("D", (), {"name": "mysql"})()})()
     with pytest.raises(DatabaseError, match="full-text search is not available on mysql"):
         store.search("x")
+
+
+def test_store_sqlite_word_counts_are_those_of_the_index(tmp_path, registry):
+    """The claim count kept for each index word (migration 0003) is what FTS5 finds for it, after imports
+    that skip duplicates and imports committed batch by batch."""
+    url = f"sqlite:///{tmp_path / 'claims.db'}"
+    with Store.open(url) as store:
+        store.add_claims(AR + EN, registry)
+        store.add_claims(AR[:2] + EN[:1], registry)  # already stored: counted once
+        store.add_claims(
+            [ClaimRecord("قال مسؤول كوري جنوبي إن الصاروخ سقط في البحر", "yonhap", "2024-11-06")],
+            registry,
+            atomic=False,
+            batch_size=1,
+        )
+        with store.engine.connect() as conn:
+            kept = dict(conn.exec_driver_sql(f"SELECT term, claims FROM {fts.TERMS_TABLE}").all())
+            assert len(kept) > 50
+            for term, claims in kept.items():
+                found = conn.exec_driver_sql(
+                    f"SELECT count(*) FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ?", (fts.quote(term),)
+                ).scalar()
+                assert found == claims, term
