@@ -55,6 +55,7 @@ DbOption = Annotated[
 CreateSourcesOption = Annotated[
     bool, typer.Option("--create-sources", help="Create unknown source ids instead of refusing the import.")
 ]
+MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")]
 
 
 def _err(message: str) -> None:
@@ -112,9 +113,7 @@ def check(
         str,
         typer.Option("--fail-on", help="Exit 1 when a claim is any of: disputed,single-source,unattributed."),
     ] = "",
-    max_bytes: Annotated[
-        int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
-    ] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     db: DbOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Ignore evidence published after this date (YYYY-MM-DD).")
@@ -443,9 +442,7 @@ def ingest(
     ] = None,
     url: Annotated[str | None, typer.Option("--url", help="Where the article was published.")] = None,
     create_sources: CreateSourcesOption = False,
-    max_bytes: Annotated[
-        int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
-    ] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     db: DbOption = None,
     sources: SourcesOption = None,
     debug: DebugOption = False,
@@ -502,9 +499,7 @@ def decide(
     verdict: Annotated[str, typer.Option("--verdict", help="corroborated, disputed or single-source.")],
     note: Annotated[str, typer.Option("--note", help="Why: the source that confirms or refutes the claim.")],
     editor: Annotated[str | None, typer.Option("--editor", help="Who decided.")] = None,
-    max_bytes: Annotated[
-        int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
-    ] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     db: DbOption = None,
     sources: SourcesOption = None,
     debug: DebugOption = False,
@@ -554,9 +549,7 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the JSON-LD here (default: stdout).")
     ] = None,
-    max_bytes: Annotated[
-        int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
-    ] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     db: DbOption = None,
     sources: SourcesOption = None,
     debug: DebugOption = False,
@@ -816,9 +809,8 @@ def main_callback(
 
 
 # The command-line parser's own errors (unknown option, missing argument, bad value). Typer re-exports
-# only some of them; their bases are found through one it does export, whichever click it is built on.
-_CLICK_ERRORS = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
-_ParserError = _CLICK_ERRORS["ClickException"]
+# only some of them; their base is found through one it does export, whichever click it is built on.
+_ParserError = next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")
 
 
 def main() -> None:
