@@ -100,11 +100,10 @@ def read_records(
     warnings: list[str] | None = None,
 ) -> Iterator[ClaimRecord]:
     """Records of a file in any supported format (by ``format``, else by extension; ``-`` is stdin)."""
-    if str(path) != "-" and not Path(path).is_file():  # said before the extension is looked at
-        if Path(path).is_dir():
-            raise InputError(f"{path}: is a directory, not a file")
-        if not Path(path).exists():
-            raise InputError(f"{path}: no such file")
+    if (
+        format is None and str(path) != "-"
+    ):  # a missing, directory or binary path is said before its extension
+        _open_binary(path).close()
     fmt = format or ("jsonl" if str(path) == "-" else detect_format(path))
     if fmt == "jsonl":
         return read_jsonl(path, registry, fallback_source=fallback_source)
