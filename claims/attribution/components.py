@@ -83,8 +83,17 @@ class SourceMentions:
 
     def use(self, registry: Registry) -> SourceMentions:
         """Match the names of ``registry`` (e.g. the package registry plus a newsroom's own file)."""
-        self.finder = MentionFinder(registry, self.lexicon)
+        self.registry = registry
+        self._finder: MentionFinder | None = None
         return self
+
+    @property
+    def finder(self) -> MentionFinder:
+        # Built on first use: indexing the registry's names takes 0.1-0.2 s, and a pipeline built with
+        # the default registry is usually given another (``use``) before it sees a document.
+        if self._finder is None:
+            self._finder = MentionFinder(self.registry, self.lexicon)
+        return self._finder
 
     def __call__(self, doc: Doc) -> Doc:
         toks = doc_tokens(doc, self.lexicon)

@@ -8,13 +8,14 @@ quotes before a full stop, ``لعدوان».``) and a rule-based sentence splitt
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import numpy
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
@@ -108,17 +109,38 @@ def pipeline(language: str) -> Language:
     return build_pipeline(language)
 
 
+@spacy.registry.tokenizers("claims.Tokenizer.v1")
+def make_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's tokenizer for the pipeline's language with our rules added (see the module docstring).
+
+    Registered so that a pipeline is built with it (``[nlp.tokenizer] @tokenizers = "claims.Tokenizer.v1"``)
+    instead of building the default tokenizer and then setting its rules: each rule setter re-tokenizes
+    the ~2,000 special cases, which cost 0.1-0.2 s a pipeline at start-up."""
+
+    def create(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        prefixes = list(defaults.prefixes)
+        if nlp.lang == "ar":
+            prefixes = _ARABIC_PREFIXES + prefixes
+        return Tokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex(prefixes).search,
+            suffix_search=compile_suffix_regex(_SUFFIXES + list(defaults.suffixes)).search,
+            infix_finditer=compile_infix_regex(_INFIXES + list(defaults.infixes)).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+
+    return create
+
+
+_TOKENIZER_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "claims.Tokenizer.v1"}}}
+
+
 def build_pipeline(language: str) -> Language:
     """A new blank spaCy pipeline for ``language`` with our tokenizer rules and sentence splitter."""
-    nlp = spacy.blank("ar" if language == "ar" else "en")
-    prefixes = list(nlp.Defaults.prefixes)
-    suffixes = list(nlp.Defaults.suffixes)
-    if language == "ar":
-        prefixes = _ARABIC_PREFIXES + prefixes
-    suffixes = _SUFFIXES + suffixes
-    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    nlp.tokenizer.infix_finditer = compile_infix_regex(_INFIXES + list(nlp.Defaults.infixes)).finditer
+    nlp = spacy.blank("ar" if language == "ar" else "en", config=_TOKENIZER_CONFIG)
     nlp.add_pipe("claims_sentences")
     # Blank pipelines keep little per token: a 20 MB article (the read limit) fits.
     nlp.max_length = 25_000_000
