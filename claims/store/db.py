@@ -30,7 +30,7 @@ import os
 import re
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -265,29 +265,32 @@ class Store:
                 origins.append(record.origin)
                 yield record
 
-        batches = _prepared_batches(tracked(records), batch_size, writer.stamp, document_id, workers)
+        batches = _prepared_batches(
+            tracked(records), batch_size, writer.stamp, document_id, workers, writer.counts_terms
+        )
         seen = added = 0
 
-        def write_batch(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        def write_batch(conn: Connection, batch: _Batch) -> None:
             nonlocal seen, added
-            sources.ensure(conn, _source_uses(rows, seen, origins))
-            added += writer.insert(conn, rows)
-            seen += len(rows)
+            sources.ensure(conn, _source_uses(batch.rows, seen, origins))
+            added += writer.insert(conn, batch)
+            seen += len(batch.rows)
             if progress:
-                progress(len(rows))
+                progress(len(batch.rows))
 
         try:
             with self._errors():
                 if atomic:
                     with self._write() as conn:
-                        for rows in batches:
-                            write_batch(conn, rows)
+                        for batch in batches:
+                            write_batch(conn, batch)
                         if added:
                             writer.finish(conn)
                 else:
-                    for rows in batches:
+                    for batch in batches:
                         with self._write() as conn:
-                            write_batch(conn, rows)
+                            write_batch(conn, batch)
+                            writer.commit_counts(conn)
                     if added:
                         with self._write() as conn:
                             writer.finish(conn)
@@ -721,7 +724,12 @@ def _alembic_config(conn: Connection) -> Any:
 class _ClaimWriter:
     """Inserts prepared claim rows a batch at a time (SQLite: one ``executemany``, then the batch is indexed;
     PostgreSQL: ``COPY``, its GIN index follows by itself), ignoring duplicates; :meth:`finish` ends an
-    import."""
+    import.
+
+    SQLite also keeps each index word's claim count (:meth:`Fts5Index.add_term_counts`). The counts of a
+    batch come with it, counted where it was prepared; they are added up here and written once per
+    transaction (:meth:`commit_counts`): a word shared by many batches is then written once, and an import
+    of 100,000 news sentences writes 150,000 counts instead of 720,000."""
 
     def __init__(self, engine: Engine, index: fts.SearchIndex | None) -> None:
         dialect = engine.dialect
@@ -737,27 +745,58 @@ class _ClaimWriter:
                 f"storing claims on {dialect.name} is not supported; use SQLite or PostgreSQL"
             )
         self.created_at = _CLAIM.c.created_at.type.bind_processor(dialect) if self.raw else None
+        self.counts_terms = isinstance(index, fts.Fts5Index)
+        self.term_counts: Counter[str] = Counter()
 
     def stamp(self) -> Any:
         """The ``created_at`` value of a batch, as the driver takes it."""
         now = utcnow()
         return self.created_at(now) if self.created_at else now
 
-    def insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> int:
-        """Insert ``rows``; returns how many were new."""
+    def insert(self, conn: Connection, batch: _Batch) -> int:
+        """Insert the batch's rows; returns how many were new."""
         if not self.raw:
-            return _copy_ignoring_duplicates(conn, rows)
+            return _copy_ignoring_duplicates(conn, batch.rows)
         last = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM claim").scalar_one())
-        added = max(conn.exec_driver_sql(self.sql, rows).rowcount, 0)
-        if added and self.index is not None:
+        added = max(conn.exec_driver_sql(self.sql, batch.rows).rowcount, 0)
+        if added and isinstance(self.index, fts.Fts5Index):
             self.index.index_new(conn, last)
+            if batch.terms is None:
+                self.term_counts.update(self.index.count_terms(conn, last))
+            elif added == len(batch.rows):
+                self.term_counts.update(batch.terms)
+            else:
+                self.term_counts.update(_added_terms(conn, batch, last))
         return added
 
+    def commit_counts(self, conn: Connection) -> None:
+        """Write the term counts gathered since the last call (before the transaction commits)."""
+        if self.term_counts and isinstance(self.index, fts.Fts5Index):
+            self.index.add_term_counts(conn, self.term_counts)
+        self.term_counts = Counter()
+
     def finish(self, conn: Connection) -> None:
-        """After an import that added claims (PostgreSQL): move the word index's pending entries into the
-        index proper (see :data:`_FLUSH_PENDING`)."""
+        """After an import that added claims: SQLite writes the term counts; PostgreSQL moves the word
+        index's pending entries into the index proper (see :data:`_FLUSH_PENDING`)."""
+        self.commit_counts(conn)
         if not self.raw:
             conn.exec_driver_sql(_FLUSH_PENDING)
+
+
+def _added_terms(conn: Connection, batch: _Batch, last: int) -> Counter[str]:
+    """The term counts of the batch's rows that were stored (ids above ``last``), when some were skipped as
+    already stored: the skipped rows' words are taken off the batch's counts. Rows are told apart by their
+    dedupe key (rows with one key have one normalised text, so the same words): reading the new rows'
+    keys back costs far less than reading their texts."""
+    stored = Counter(k for (k,) in conn.exec_driver_sql("SELECT dedupe_key FROM claim WHERE id > ?", (last,)))
+    terms = Counter(batch.terms)
+    for row in batch.rows:
+        key = row[_DEDUPE_KEY]
+        if stored[key]:
+            stored[key] -= 1
+        else:
+            terms.subtract(set(row[_INDEX_TEXT].split()))
+    return +terms  # without the words left at zero
 
 
 # PostgreSQL's GIN index takes new rows into a pending list (cheap inserts) that every search reads from end
@@ -816,13 +855,21 @@ def _check_date(value: str | None, what: str, *, error: type[Exception] = InputE
 _POOL_AFTER_BATCHES = 2
 
 
+class _Batch(NamedTuple):
+    """Rows of :data:`_INSERT_COLUMNS`, and (SQLite) how many of them hold each index word."""
+
+    rows: list[tuple[Any, ...]]
+    terms: Counter[str] | None
+
+
 def _prepared_batches(
     records: Iterator[ClaimRecord],
     batch_size: int,
     stamp: Callable[[], Any],
     document_id: int | None,
     workers: int | None,
-) -> Generator[list[tuple[Any, ...]], None, None]:
+    count_terms: bool = False,
+) -> Generator[_Batch, None, None]:
     """Rows for the records, ``batch_size`` at a time, in input order.
 
     Worker processes are forked (Linux), so they need nothing re-imported and work from any caller,
@@ -837,7 +884,7 @@ def _prepared_batches(
     offset = 0
     n_batches = 0
     while chunk := list(islice(records, batch_size)):
-        yield _prepare_chunk(chunk, offset, stamp(), document_id)
+        yield _prepare_chunk(chunk, offset, stamp(), document_id, count_terms)
         offset += len(chunk)
         n_batches += 1
         if workers >= 1 and can_fork and n_batches >= _POOL_AFTER_BATCHES:
@@ -848,12 +895,12 @@ def _prepared_batches(
     from concurrent.futures.process import BrokenProcessPool
 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    pending: deque[tuple[Future[list[tuple[Any, ...]]], tuple[Any, ...]]] = deque()
+    pending: deque[tuple[Future[_Batch], tuple[Any, ...]]] = deque()
     broken = False
     try:
         while True:
             while len(pending) < workers + 1 and (chunk := list(islice(records, batch_size))):
-                job = (chunk, offset, stamp(), document_id)
+                job = (chunk, offset, stamp(), document_id, count_terms)
                 offset += len(chunk)
                 pending.append((pool.submit(_prepare_chunk, *job) if not broken else _DONE, job))
             if not pending:
@@ -874,9 +921,14 @@ _DONE: Any = object()  # a batch left for this process to prepare
 
 
 def _prepare_chunk(
-    chunk: list[ClaimRecord], offset: int, stamp: Any, document_id: int | None
-) -> list[tuple[Any, ...]]:
-    return [_claim_row(r, offset + i, stamp, document_id) for i, r in enumerate(chunk, start=1)]
+    chunk: list[ClaimRecord], offset: int, stamp: Any, document_id: int | None, count_terms: bool = False
+) -> _Batch:
+    rows = [_claim_row(r, offset + i, stamp, document_id) for i, r in enumerate(chunk, start=1)]
+    return _Batch(rows, fts.count_terms(row[_INDEX_TEXT] for row in rows) if count_terms else None)
+
+
+_INDEX_TEXT = _INSERT_COLUMNS.index("index_text")
+_DEDUPE_KEY = _INSERT_COLUMNS.index("dedupe_key")
 
 
 def _claim_row(record: ClaimRecord, n: int, stamp: Any, document_id: int | None) -> tuple[Any, ...]:

@@ -143,6 +143,14 @@ def index_text(norm: str) -> str:
         )
 
 
+def count_terms(index_texts: Iterable[str]) -> Counter[str]:
+    """How many of the texts (``index_text`` values) hold each index word."""
+    counts: Counter[str] = Counter()
+    for text in index_texts:
+        counts.update(set(text.split()))
+    return counts
+
+
 def match_text(norm: str) -> str:
     """One form per content word (the shortest): the text re-ranking compares."""
     return " ".join(min(forms, key=len) for forms in analyze(norm))
@@ -226,18 +234,26 @@ class Fts5Index(_Index):
         return fts_expression(prune(words, df))
 
     def index_new(self, conn: Any, after_id: int) -> None:
-        """Index the claims whose id is above ``after_id`` (the rows a batch has just inserted)."""
+        """Index the claims whose id is above ``after_id`` (the rows a batch has just inserted). Their words'
+        claim counts are the caller's to add (:meth:`add_term_counts`), once per transaction."""
         conn.exec_driver_sql(
             f"INSERT INTO {FTS_TABLE}(rowid, index_text) SELECT id, index_text FROM claim WHERE id > ?",
             (after_id,),
         )
-        counts: Counter[str] = Counter()
-        for (text,) in conn.exec_driver_sql("SELECT index_text FROM claim WHERE id > ?", (after_id,)):
-            counts.update(set(text.split()))
+        self.invalidate()
+
+    def count_terms(self, conn: Any, after_id: int) -> Counter[str]:
+        """How many of the claims whose id is above ``after_id`` hold each index word."""
+        rows = conn.exec_driver_sql("SELECT index_text FROM claim WHERE id > ?", (after_id,))
+        return count_terms(text for (text,) in rows)
+
+    def add_term_counts(self, conn: Any, counts: Counter[str]) -> None:
+        """Add ``counts`` (index word -> claims added) to :data:`TERMS_TABLE`, in word order (B-tree
+        inserts in key order touch each page once)."""
         conn.exec_driver_sql(
             f"INSERT INTO {TERMS_TABLE} (term, claims) VALUES (?, ?) "
             "ON CONFLICT (term) DO UPDATE SET claims = claims + excluded.claims",
-            list(counts.items()),
+            sorted(counts.items()),
         )
         self.invalidate()
 
