@@ -41,12 +41,18 @@ def main() -> None:
     env.pop("CLAIMS_DB", None)
     check = [claims, "check", str(ARTICLE), "--format", "json"]
     empty = timed(check, env, args.runs)
-    subprocess.run([claims, "import", str(ROOT / "data/examples/demo-claims.jsonl")], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [claims, "import", str(ROOT / "data/examples/demo-claims.jsonl")],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     demo = timed(check, env, args.runs)
     for label, values in (("no database", empty), ("demo database", demo)):
-        print(f"{label}: median {statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f}, "
-              f"{args.runs} runs)")
+        print(
+            f"{label}: median {statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f}, "
+            f"{args.runs} runs)"
+        )
     shutil.rmtree(home)
 
 

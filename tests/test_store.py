@@ -627,7 +627,7 @@ def test_store_sqlite_word_counts_are_those_of_the_index(tmp_path, registry):
         # batches prepared in a worker process, each mixing stored claims and new ones
         mixed = [ClaimRecord(f"{r.text} (2)", r.source, r.published) for r in AR + EN]
         twice = [ClaimRecord("أطلقت كوريا الشمالية صاروخا جديدا", "kcna")] * 2  # one batch, stored once
-        records = [x for pair in zip(AR + EN, mixed) for x in pair] + twice
+        records = [x for pair in zip(AR + EN, mixed, strict=True) for x in pair] + twice
         store.add_claims(records, registry, batch_size=2, workers=1)
         store.add_claims(
             [ClaimRecord("قال مسؤول كوري جنوبي إن الصاروخ سقط في البحر", "yonhap", "2024-11-06")],
