@@ -31,7 +31,8 @@ that (empty) database instead, e.g. PostgreSQL. At each size:
 * recall@10: the share of the naive top-10 found in our top-10. Where the naive scan has ties at its 10th
   score, which of the tied claims it lists is arbitrary, so a claim of ours scoring at least that 10th
   score counts as found ("tie-aware"); the strict figure is given too;
-* the founding article (data/examples/ar-russia-dprk-treaty.txt) checked in this process against the
+* the founding article (the real page, ``<shared>/data/articles/ar-russia-dprk-treaty-2024-12-05.txt``) checked
+  in this process against the
   database and against an empty one (always a new SQLite file), median of ``--article-runs``.
 * the same as an editor runs it: ``claims check`` in a new process each time, start-up included, against
   the database and the empty one, alternating, median of ``--article-runs``.
@@ -60,7 +61,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = ROOT / "data" / "examples" / "ar-russia-dprk-treaty.txt"
+# The founding article, read from the shared folder (it is not ours to bundle).
+ARTICLE_NAME = "articles/ar-russia-dprk-treaty-2024-12-05.txt"
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 _MIN_CHARS, _MAX_CHARS = 40, 400
@@ -293,14 +295,14 @@ def measure_retrieval(store, queries: list[Query], naive_n: int) -> dict[str, ob
     }
 
 
-def measure_article(store, empty, runs: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def measure_article(store, empty, runs: int, article: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
     from claims.attribution.registry import Registry
     from claims.checker import check_text
     from claims.match.matcher import StoreMatcher
     from claims.text.read import read_input
 
     registry = Registry.load()
-    source = read_input(ARTICLE)
+    source = read_input(article)
     out = {}
     for label, target in (("empty", empty), ("full", store)):
         check_text(source, registry, StoreMatcher(target, registry))  # pipelines and lexicons loaded once
@@ -317,7 +319,7 @@ def measure_article(store, empty, runs: int) -> dict[str, float]:  # type: ignor
     return out
 
 
-def measure_command(url: str, empty_url: str, runs: int) -> dict[str, float]:
+def measure_command(url: str, empty_url: str, runs: int, article: Path) -> dict[str, float]:
     """``claims check`` on the founding article as an editor runs it, start-up included: a new process
     each time, against the database and against the empty one, alternating (median wall seconds)."""
     claims = shutil.which("claims", path=str(Path(sys.executable).parent)) or "claims"
@@ -326,7 +328,7 @@ def measure_command(url: str, empty_url: str, runs: int) -> dict[str, float]:
         for label, target in (("empty", empty_url), ("full", url)):
             start = time.perf_counter()
             subprocess.run(
-                [claims, "check", str(ARTICLE), "--db", target, "--format", "json"],
+                [claims, "check", str(article), "--db", target, "--format", "json"],
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
@@ -358,6 +360,7 @@ def main() -> None:
     from claims.store.db import Store
 
     sentences = real_sentences(args.shared / "data")
+    article = args.shared / "data" / ARTICLE_NAME
     pool = [s for s in sentences if not held_out(s)]
     rng = random.Random(_SEED)
     half = args.queries // 2
@@ -409,8 +412,8 @@ def main() -> None:
                         },
                         "size": database_size(store),
                         "retrieval": measure_retrieval(store, queries, args.naive_queries),
-                        "article": measure_article(store, empty, args.article_runs),
-                        "command": measure_command(url, empty_url, args.article_runs),
+                        "article": measure_article(store, empty, args.article_runs, article),
+                        "command": measure_command(url, empty_url, args.article_runs, article),
                     }
                 result["sizes"].append(row)  # type: ignore[attr-defined]
                 print(json.dumps(row), flush=True)
