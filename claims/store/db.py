@@ -797,9 +797,12 @@ def _added_terms(conn: Connection, batch: _Batch, last: int) -> Counter[str]:
         key = row[_DEDUPE_KEY]
         if stored[key]:
             stored[key] -= 1
-        else:
-            terms.subtract(set(row[_INDEX_TEXT].split()))
-    return +terms  # without the words left at zero
+            continue
+        for word in set(row[_INDEX_TEXT].split()):
+            terms[word] -= 1
+            if not terms[word]:  # a word of skipped rows only: no count to add
+                del terms[word]
+    return terms
 
 
 # PostgreSQL's GIN index takes new rows into a pending list (cheap inserts) that every search reads from end
