@@ -6,6 +6,8 @@ from claims.attribution.registry import Registry
 from claims.checker import check_text
 from claims.types import InputText
 
+from .conftest import shared
+
 
 @pytest.fixture(scope="module")
 def reg():
@@ -203,6 +205,43 @@ def test_attribution_founding_article_spans(founding_text, reg):
     (c32,) = by_line[32]
     assert c32.attribution.hedged and c32.attribution.hedge.text == "ومن المحتمل"
     assert "إن كي نيوز" in c32.attribution.mention.text
+
+
+# The real page on the same event (Al-Wafd, 5 December 2024, with a "read also" article appended) is kept
+# in ../shared/data/articles for measurement only: its text is never copied here, only what each line is
+# attributed to.
+REAL_PAGE_LINES = {
+    1: [("russia-gov", [])],
+    3: [("russia-mfa", [])],
+    4: [("kcna", [])],
+    6: [("russia-gov", []), ("anonymous", [])],
+    7: [("anonymous", [])],
+    10: [("vladimir-putin", [])],
+    12: [("unattributed", [])],
+    13: [("kcna", [])],
+    15: [("vladimir-putin", [])],
+    16: [("vladimir-putin", [])],
+    21: [("anonymous", [])],
+    23: [("unattributed", [])],
+    28: [("kcna", [])],
+    29: [("kim-jong-un", ["kcna"])],
+    31: [("nk-news", [])],
+    34: [("kim-jong-un", ["kcna"])],
+    35: [("kcna", [])],
+    36: [("dprk-state-media", [])],
+}
+
+
+def test_attribution_real_page_line_by_line(reg):
+    text = shared("articles", "ar-russia-dprk-treaty-2024-12-05.txt").read_text(encoding="utf-8")
+    by_line = claims_by_line(text, reg)
+    got = {
+        line: [(c.attribution.source_id, list(c.attribution.via)) for c in by_line[line]]
+        for line in REAL_PAGE_LINES
+    }
+    assert got == REAL_PAGE_LINES
+    (hedged,) = by_line[31]
+    assert hedged.attribution.hedged and hedged.attribution.hedge.text == "ومن المحتمل"
 
 
 def test_attribution_components_work_in_a_plain_spacy_pipeline():

@@ -95,6 +95,10 @@ def test_check_against_the_demo_data_shows_all_three_verdicts(db):
     report = json.loads(result.stdout)
     verdicts = {c["verdict"] for c in report["claims"]}
     assert verdicts == {"corroborated", "disputed", "single-source"}
+    # the counts docs/quickstart.md gives
+    assert report["summary"] == {
+        "claims": 28, "corroborated": 5, "disputed": 1, "single-source": 22, "unattributed": 10
+    }  # fmt: skip
     by_line = {c["line"]: c for c in report["claims"]}
     assert by_line[4]["verdict"] == "corroborated"
     assert "TASS" in by_line[4]["reason"]

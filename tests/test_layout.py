@@ -2,6 +2,8 @@ import pytest
 
 from claims.text.layout import analyse
 
+from .conftest import shared
+
 
 @pytest.mark.parametrize(
     ("line", "reason"),
@@ -70,3 +72,21 @@ def test_layout_offsets_reproduce_text(founding_text):
     layout = analyse(founding_text)
     for item in [*layout.skipped, *layout.paragraphs]:
         assert founding_text[item.span.start : item.span.end] == item.span.text
+
+
+def test_layout_real_page_skips_exactly_the_page_furniture():
+    """The real page on the same event, kept in ../shared for measurement (its text is not copied here)."""
+    layout = analyse(shared("articles", "ar-russia-dprk-treaty-2024-12-05.txt").read_text(encoding="utf-8"))
+    assert (layout.published, layout.publisher_text) == ("2024-12-05", "بوابة الوفد")
+    assert [(s.line, s.reason) for s in layout.skipped] == [
+        (2, "metadata"),
+        (11, "heading"),
+        (17, "heading"),
+        (24, "metadata"),
+        (25, "keywords"),
+        (26, "read-also"),
+        (27, "heading"),
+        (32, "link-list"),
+        (33, "heading"),
+    ]
+    assert {p.line for p in layout.paragraphs} == set(range(1, 38)) - {2, 11, 17, 24, 25, 26, 27, 32, 33}
