@@ -36,7 +36,7 @@ def claims_by_line(text, reg):
         # cue-first (VSO), feminine verb with a ministry
         ("أعلنت وزارة الخارجية الروسية مساء الأربعاء أن المعاهدة أصبحت نافذة.", [("russia-mfa", [], False)]),
         # cue-last prepositional, clitic on the source: لوكالة
-        ("وجرى تبادل الوثيقتين في موسكو، وفقًا لوكالة الأنباء الكورية الشمالية.", [("kcna", [], False)]),
+        ("وجرى تبادل الوثيقتين في موسكو وفقًا لوكالة الأنباء الكورية الشمالية.", [("kcna", [], False)]),
         # fronted prepositional with فإن
         ("وبحسب وكالة الأنباء المركزية الكورية فإن الزيارة استمرت يومين.", [("kcna", [], False)]),
         # subject-first after من جهتها, then a second attributed part with unnamed analysts
