@@ -272,9 +272,7 @@ class Rules:
         """VSO first (``قال وزير الخارجية سيرغي لافروف إن``), then a subject before the verb
         (``روسيا أكدت أن``, ``وكانت الرئاسة التركية قد قالت إن``). Returns ((start, end), mention) or None."""
         aux = self._after_auxiliary(s, part, verb)
-        if (
-            aux is not None
-        ):  # «كان الرئيس الأمريكي دونالد ترامب أبلغ الرئيس التركي أن …»: كان + subject + verb
+        if aux is not None:  # «كان وزير الخارجية الروسي أبلغ نظيره أن …»: كان + subject + verb
             return (aux, s.best_mention_in(*aux)), "subject-first"
         np = self._ar_np_after(s, verb.end, part.end, comp)
         if np is not None:
