@@ -17,7 +17,7 @@ def test_cli_check_json_is_a_version_1_report(founding_text):
     report = json.loads(result.stdout)
     assert report["version"] == 1
     assert report["document"]["published"] == "2024-12-05"
-    assert report["document"]["publisher"]["id"] == "al-wafd"
+    assert report["document"]["publisher"]["id"] == "al-shorouk"
     assert report["summary"]["claims"] == len(report["claims"]) > 20
     for item in report["claims"] + report["skipped"]:
         assert founding_text[item["start"] : item["end"]] == item["text"]

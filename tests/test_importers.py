@@ -340,21 +340,21 @@ def test_importers_claimreview_nothing_found(tmp_path):
 API = {
     "claims": [
         {
-            "text": "خبر يفيد بانقطاع التيار الكهربائي عن جميع أنحاء أوروبا",
+            "text": "منشور يزعم أن أوروبا كلها غرقت في الظلام بعد انقطاع الكهرباء",
             "claimant": "x.com",
             "claimDate": "2025-04-28T19:23:46Z",
             "claimReview": [
                 {
                     "publisher": {"name": "مسبار", "site": "misbar.com"},
-                    "url": "https://www.misbar.com/factcheck/2025/04/28/europe-blackout",
-                    "title": "الكهرباء انقطعت عن بعض الدول الأوروبية وليس عن جميع أوروبا",
+                    "url": "https://misbar.example/factcheck/europe-power-cut",
+                    "title": "انقطاع الكهرباء أصاب دولا أوروبية بعينها لا القارة كلها",
                     "reviewDate": "2025-04-28T19:23:46Z",
                     "textualRating": "مضلل",
                     "languageCode": "ar",
                 },
                 {
                     "publisher": {"name": "AFP Fact Check", "site": "factcheck.afp.com"},
-                    "url": "https://factcheck.afp.com/europe-blackout",
+                    "url": "https://factcheck.afp.example/europe-power-cut",
                     "textualRating": "False",
                     "languageCode": "en",
                 },
@@ -379,7 +379,7 @@ def test_importers_fact_check_tools_api(tmp_path, registry, document):
         ("unregistered", "afp", "False", "2025-04-28", "en"),
         ("kcna", "example-checker-org", "True", "2024-05-02", None),
     ]
-    assert records[0].url == "https://www.misbar.com/factcheck/2025/04/28/europe-blackout"
+    assert records[0].url == "https://misbar.example/factcheck/europe-power-cut"
     assert warnings == [f"{path}: Fact Check Tools claim #3 has no claim text; skipped"]
 
 

@@ -58,7 +58,7 @@ EN = [
         language="en",
     ),
     ClaimRecord(
-        "The treaty on comprehensive strategic partnership between Russia and the DPRK entered into force.",
+        "Russia's strategic partnership treaty with North Korea entered into force on Wednesday.",
         "kcna",
         "2024-12-05",
         rating="true",

@@ -57,6 +57,8 @@ _SPEAKER_KINDS = frozenset(
 )
 # «حسابات مقربة من "تحرير الشام"»: inside a noun phrase «من» joins, it does not end it
 _AR_NP_JOINERS = frozenset({"من"})
+# Descriptions that name an institution (الوكالة، الوزارة), not a speaker going on (he, المتحدث).
+_INSTITUTIONS = frozenset({"agency", "newspaper", "state-media", "ministry"})
 _CHUNK_BREAKS = frozenset({",", "--", "—", "–", "―"})
 
 
@@ -87,6 +89,7 @@ class Speaker:
     gender: str  # m | f | "" (unknown)
     kind: str
     name: str = ""  # for unregistered speakers
+    via: tuple[str, ...] = ()  # the relay their last statement came through (في تصريح نقلته الوكالة)
 
 
 @dataclass
@@ -239,6 +242,8 @@ class Rules:
             part.mention = span
             if mention is not None:
                 part.source = self._resolve(mention, s, ctx, verb.gender)
+                if mention.kind == "description" and mention.value not in _INSTITUTIONS:
+                    self._inherit_via(part, ctx)  # "He added" goes on through the same relay
             else:
                 part.source, part.source_name = UNREGISTERED, s.text_of(*span)
         elif not self._opens_content(s, verb, part.end):
@@ -247,6 +252,8 @@ class Rules:
         else:
             part.source, part.source_name = self._continuation(s, part, verb, ctx)
             rule = "continuation" if part.source != UNATTRIBUTED else rule
+            if rule == "continuation":
+                self._inherit_via(part, ctx, s)
         part.rule = rule
         # Content: after the complementiser, or — for "…, X said." — before the source.
         if rule == "inverted":
@@ -265,9 +272,7 @@ class Rules:
         """VSO first (``قال وزير الخارجية سيرغي لافروف إن``), then a subject before the verb
         (``روسيا أكدت أن``, ``وكانت الرئاسة التركية قد قالت إن``). Returns ((start, end), mention) or None."""
         aux = self._after_auxiliary(s, part, verb)
-        if (
-            aux is not None
-        ):  # «كان الرئيس الأمريكي دونالد ترامب أبلغ الرئيس التركي أن …»: كان + subject + verb
+        if aux is not None:  # «كان وزير الخارجية الروسي أبلغ نظيره أن …»: كان + subject + verb
             return (aux, s.best_mention_in(*aux)), "subject-first"
         np = self._ar_np_after(s, verb.end, part.end, comp)
         if np is not None:
@@ -622,6 +627,17 @@ class Rules:
             return UNATTRIBUTED, ""
         return found.source, found.name
 
+    def _inherit_via(self, part: Part, ctx: Context, s: _Sentence | None = None) -> None:
+        """A speaker who goes on (وأضاف، "he added") speaks through the relay that carried them before:
+        «وقال كيم … وفق ما نقلت الوكالة. وأضاف أن …» is Kim via KCNA in both sentences."""
+        if part.via:
+            return
+        earlier = next((p for p in reversed(s.parts) if p.source == part.source), None) if s else None
+        if earlier is not None:
+            part.via = list(earlier.via)
+        elif ctx.last_speaker and ctx.last_speaker.source == part.source:
+            part.via = list(ctx.last_speaker.via)
+
     def _last_speaker(self, ctx: Context, gender: str, mentions: bool = True) -> Speaker | None:
         if ctx.last_speaker and _agrees(ctx.last_speaker.gender, gender):
             return ctx.last_speaker
@@ -747,7 +763,9 @@ class Rules:
                 continue
             src = self.registry.get(part.source)
             gender = self._gender(part.source) if src else ""
-            ctx.last_speaker = Speaker(part.source, gender, src.kind if src else "", part.source_name)
+            ctx.last_speaker = Speaker(
+                part.source, gender, src.kind if src else "", part.source_name, tuple(part.via)
+            )
             if src and src.medium in ("agency", "newspaper"):
                 ctx.last_by_medium[src.medium] = src.id
             if src and self.registry.state_media_of(src.group):

@@ -57,7 +57,7 @@ def _negating_cue(claim: Claim) -> bool:
     )
 
 
-# «…، ولم تعترف أي من الدولتين بنشر القوات»: a long sentence often joins two statements; each is compared
+# «…، ولم تؤكد موسكو ولا بيونغ يانغ وجود الجنود»: a long sentence often joins two statements; each is compared
 _CLAUSE_BREAK = re.compile(r"\s*[،,؛;]\s+(?=(?:و|and\s|but\s|while\s))")
 
 
