@@ -138,6 +138,50 @@ def test_store_upgrade_from_0001_keeps_the_claims_and_indexes_them(store_url, re
         assert store.search("North Korea missile east coast")[0].source == "yonhap"
 
 
+def test_store_postgresql_upgrade_from_0003_moves_search_to_word_keys(postgres_url, registry):
+    """Claims stored under 0003 (the GIN index over the words themselves) are found after the upgrade to
+    0004 builds the index over word keys, and the import that follows writes to it; a downgrade gives 0002's
+    index back."""
+    from alembic import command
+
+    def indexes(store: Store) -> set[str]:
+        with store.engine.connect() as conn:
+            return {i["name"] for i in sa.inspect(conn).get_indexes("claim")}
+
+    with Store.open(postgres_url, migrate=False) as store:
+        with store.engine.begin() as conn:
+            command.upgrade(db._alembic_config(conn), "0003")
+        store.add_claims(AR, registry)  # stored under 0003
+        assert "ix_claim_index_words" in indexes(store)
+        assert store.upgrade() == ("0003", SCHEMA_HEAD)
+        assert indexes(store) >= {fts.PG_INDEX} and "ix_claim_index_words" not in indexes(store)
+        store.add_claims(EN, registry)  # stored under 0004
+        assert store.search("قال كيم جونغ أون")[0].source == "kcna"
+        assert store.search("North Korea missile east coast")[0].source == "yonhap"
+        with store.engine.begin() as conn:
+            command.downgrade(db._alembic_config(conn), "0003")
+            assert conn.exec_driver_sql("SELECT to_regproc('claim_word_keys')").scalar() is None
+        assert "ix_claim_index_words" in indexes(store) and fts.PG_INDEX not in indexes(store)
+
+
+def test_store_postgresql_a_word_sharing_another_words_key_finds_nothing(postgres_url, registry):
+    """Two words can hash to the same index key: the index then gives the other word's claims, and the
+    search drops them, since their text does not hold the word looked for."""
+    with Store.open(postgres_url) as store:
+        with store.engine.connect() as conn:
+            # Among 200,000 words some pairs share a 32-bit key (about four are expected).
+            stored, other = conn.exec_driver_sql(
+                "SELECT min(w), max(w) FROM (SELECT 'w' || g AS w FROM generate_series(1, 200000) AS g) AS words "
+                "GROUP BY claim_word_keys(w) HAVING count(*) > 1 LIMIT 1"
+            ).one()
+        store.add_claims(
+            [ClaimRecord(f"The report names {stored} as the site", "yonhap", "2024-11-06")], registry
+        )
+        assert [c.text for c in store.search(stored)] == [f"The report names {stored} as the site"]
+        assert store.search(other) == []
+        assert store.search(f"{other} report")[0].text.startswith("The report")
+
+
 def test_store_a_schema_from_a_newer_claims_is_refused(store_url):
     url = store_url
     with Store.open(url) as store, store.engine.begin() as conn:

@@ -1,0 +1,51 @@
+"""PostgreSQL search: the GIN index holds a 32-bit hash of each word of claim.index_text instead of the word
+itself. Nothing changes on SQLite.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-30
+
+Most of a PostgreSQL import's write time was the GIN index over string_to_array(index_text, ' ') (0002)
+taking in some 30 text keys a claim, each compared under the database's collation. Integer keys are
+compared as integers: the same import writes about a fifth faster (docs/benchmarks.md, "PostgreSQL").
+
+The keys are computed on the server, by one IMMUTABLE function that both the index and every search call,
+so the words a search looks for and the words the index holds can never be hashed two ways. Two words may
+share a key: the index then gives a few more claims, and the search drops those whose text holds none of
+its words (claims/store/index.py). Every name in the function's body is schema-qualified, because the index
+also calls it where search_path is empty (pg_dump's restore, autovacuum).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+# hashtext is PostgreSQL's own string hash, the one its hash indexes use. Its values need not be the same
+# on another server: a dump is restored by building the index again, with that server's function.
+_FUNCTION = (
+    "CREATE FUNCTION claim_word_keys(words text) RETURNS int4[] "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
+    "$$ SELECT ARRAY(SELECT pg_catalog.hashtext(w) "
+    "FROM pg_catalog.unnest(pg_catalog.string_to_array(words, ' ')) AS w) $$"
+)
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_FUNCTION)
+        op.execute("CREATE INDEX ix_claim_word_keys ON claim USING gin (claim_word_keys(index_text))")
+        op.execute("DROP INDEX IF EXISTS ix_claim_index_words")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE INDEX ix_claim_index_words ON claim USING gin ((string_to_array(index_text, ' ')))"
+        )
+        op.execute("DROP INDEX IF EXISTS ix_claim_word_keys")
+        op.execute("DROP FUNCTION IF EXISTS claim_word_keys(text)")
