@@ -17,7 +17,7 @@ The SQLite index is an FTS5 table over ``claim.index_text`` (external content; t
 batch of new claims with one ``INSERT ... SELECT``, triggers follow deletes and updates; ``unicode61``
 tokenizer with ``remove_diacritics 0``: the text it sees is already folded, and its own folding does not
 know Arabic). Because all the language work happens here, in Python, the same ``index_text`` feeds the
-PostgreSQL index: a GIN index over a 32-bit key (a hash) of each word of ``index_text``, split with
+PostgreSQL index: a GIN index over a 64-bit key (a hash) of each word of ``index_text``, split with
 ``string_to_array`` (migration 0004), so it indexes exactly these forms whatever the database's locale
 (:class:`PostgresIndex`).
 
@@ -254,8 +254,8 @@ class Fts5Index(_Index):
         return [(int(rowid), -float(rank)) for rowid, rank in rows]
 
 
-# The PostgreSQL index (migration 0004): a GIN index over a 32-bit key of each word of ``claim.index_text``,
-# computed on the server by ``claim_word_keys`` (hashtext of each space-separated word). The words are split
+# The PostgreSQL index (migration 0004): a GIN index over a 64-bit key of each word of ``claim.index_text``,
+# computed on the server by ``claim_word_keys`` (hashtextextended of each space-separated word). The words are split
 # with ``string_to_array``, not by PostgreSQL's text parser, so the keys are those of exactly the forms
 # written here, whatever the database's locale. Integer keys make an import's index writes cheaper than the
 # words themselves did (migration 0002); a query's keys come from the same function, applied to its terms
@@ -294,10 +294,9 @@ class PostgresIndex(_Index):
     ranking them in SQL cost 5 to 10 times more than here. Every value is a bound parameter; the SQL text
     is fixed.
 
-    Two words can share a key (about one word in 10,000 shares one with some other word of a store with
-    half a million distinct words). A shared key only adds claims: the index gives them, the ranking finds
-    none of the query's words in their text and drops them; the count of a word whose key is shared
-    includes the other word's claims, so that word weighs less, as a common word does."""
+    Two words could share a key (64-bit keys: for a million distinct words, a chance of about 3 in 100
+    million that any two do). A shared key would only add claims: the index gives them, the ranking finds
+    none of the query's words in their text and drops them (the word's count would include them)."""
 
     def __init__(self) -> None:
         super().__init__()
