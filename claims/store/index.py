@@ -255,11 +255,11 @@ class Fts5Index(_Index):
 
 
 # The PostgreSQL index (migration 0004): a GIN index over a 64-bit key of each word of ``claim.index_text``,
-# computed on the server by ``claim_word_keys`` (hashtextextended of each space-separated word). The words are split
-# with ``string_to_array``, not by PostgreSQL's text parser, so the keys are those of exactly the forms
-# written here, whatever the database's locale. Integer keys make an import's index writes cheaper than the
-# words themselves did (migration 0002); a query's keys come from the same function, applied to its terms
-# joined by spaces (index words hold none), so the query and the index cannot hash a word two ways.
+# computed on the server by ``claim_word_keys`` (hashtextextended of each space-separated word). The words
+# are split with ``string_to_array``, not by PostgreSQL's text parser, so the keys are those of exactly the
+# forms written here, whatever the database's locale. Integer keys make an import's index writes cheaper
+# than the words themselves did (migration 0002); a query's keys come from the same function, applied to its
+# terms joined by spaces (index words hold none), so the query and the index cannot hash a word two ways.
 PG_KEYS = "claim_word_keys(index_text)"
 PG_INDEX = "ix_claim_word_keys"
 # BM25 as FTS5's bm25() computes it: k1 = 1.2, b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6.
