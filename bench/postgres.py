@@ -31,6 +31,7 @@ import sqlalchemy as sa
 
 from claims.attribution.registry import Registry
 from claims.store.db import Store
+from claims.store.index import PG_INDEX
 from claims.types import ClaimRecord
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ def measure(url: str, claims: list[ClaimRecord], queries: list[str], registry: R
         }
         if store.backend == "postgresql":
             with store.engine.connect() as conn:
-                index = conn.execute(sa.text("SELECT pg_relation_size('ix_claim_index_words')")).scalar()
+                index = conn.execute(sa.text(f"SELECT pg_relation_size('{PG_INDEX}')")).scalar()
             out["index_mb"] = round(index / 1e6, 1)
     return out
 

@@ -138,6 +138,53 @@ def test_store_upgrade_from_0001_keeps_the_claims_and_indexes_them(store_url, re
         assert store.search("North Korea missile east coast")[0].source == "yonhap"
 
 
+def test_store_postgresql_upgrade_from_0003_moves_search_to_word_keys(postgres_url, registry):
+    """Claims stored under 0003 (the GIN index over the words themselves) are found after the upgrade to
+    0004 builds the index over word keys, and the import that follows writes to it; a downgrade gives 0002's
+    index back."""
+    from alembic import command
+
+    def indexes(store: Store) -> set[str]:
+        with store.engine.connect() as conn:
+            return {i["name"] for i in sa.inspect(conn).get_indexes("claim")}
+
+    with Store.open(postgres_url, migrate=False) as store:
+        with store.engine.begin() as conn:
+            command.upgrade(db._alembic_config(conn), "0003")
+        store.add_claims(AR, registry)  # stored under 0003
+        assert "ix_claim_index_words" in indexes(store)
+        assert store.upgrade() == ("0003", SCHEMA_HEAD)
+        assert indexes(store) >= {fts.PG_INDEX} and "ix_claim_index_words" not in indexes(store)
+        store.add_claims(EN, registry)  # stored under 0004
+        assert store.search("قال كيم جونغ أون")[0].source == "kcna"
+        assert store.search("North Korea missile east coast")[0].source == "yonhap"
+        with store.engine.begin() as conn:
+            command.downgrade(db._alembic_config(conn), "0003")
+            assert conn.exec_driver_sql("SELECT to_regproc('claim_word_keys')").scalar() is None
+        assert "ix_claim_index_words" in indexes(store) and fts.PG_INDEX not in indexes(store)
+
+
+def test_store_postgresql_a_word_sharing_another_words_key_finds_nothing(postgres_url, registry):
+    """Should two words share an index key, the index gives the other word's claims for a word, and the
+    search drops them, since their text holds none of the words looked for. 64-bit keys practically never
+    collide, so the test makes them: a key function that keys each word by its length, the index rebuilt."""
+    coarse = (
+        "CREATE OR REPLACE FUNCTION claim_word_keys(words text) RETURNS int8[] "
+        "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
+        "$$ SELECT ARRAY(SELECT pg_catalog.length(w)::int8 "
+        "FROM pg_catalog.unnest(pg_catalog.string_to_array(words, ' ')) AS w) $$"
+    )
+    text = "The inspectors named Pyongyang as the site"
+    with Store.open(postgres_url) as store:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(coarse)
+            conn.exec_driver_sql(f"REINDEX INDEX {fts.PG_INDEX}")
+        store.add_claims([ClaimRecord(text, "yonhap", "2024-11-06")], registry)
+        assert [c.text for c in store.search("Pyongyang")] == [text]
+        assert store.search("Singapore") == []  # nine letters, as Pyongyang: the same key
+        assert [c.text for c in store.search("Singapore inspectors")] == [text]
+
+
 def test_store_a_schema_from_a_newer_claims_is_refused(store_url):
     url = store_url
     with Store.open(url) as store, store.engine.begin() as conn:

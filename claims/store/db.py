@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 # The latest migration in claims/store/migrations/versions (a test checks that Alembic agrees). Knowing it
 # here lets an up-to-date store open without loading Alembic.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 MIGRATIONS = Path(__file__).resolve().with_name("migrations")
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -817,8 +817,15 @@ _FLUSH_PENDING = (
 
 # PostgreSQL: each batch is copied (COPY, the fastest way in) to a temporary table that the transaction
 # drops at its end, then moved to ``claim`` with one INSERT ... SELECT that skips the claims already stored.
+# The copy is binary: the driver writes each value in the column's own format, which the server takes
+# without parsing text (a batch's copy takes half the time it took as text). A binary copy needs each
+# column's type: they are read from the temporary table, so they are always those of ``claim``.
 _BATCH_TABLE = "claim_batch"
 _COLUMNS_SQL = ", ".join(_INSERT_COLUMNS)
+_BATCH_TYPES = (
+    "SELECT atttypid FROM pg_attribute WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 "
+    "AND NOT attisdropped ORDER BY attnum"
+)
 
 
 def _copy_ignoring_duplicates(conn: Connection, rows: list[tuple[Any, ...]]) -> int:
@@ -827,9 +834,11 @@ def _copy_ignoring_duplicates(conn: Connection, rows: list[tuple[Any, ...]]) -> 
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {_BATCH_TABLE} ON COMMIT DROP AS "
         f"SELECT {_COLUMNS_SQL} FROM claim WITH NO DATA"
     )
+    types = list(conn.execute(sa.text(_BATCH_TYPES), {"table": f"pg_temp.{_BATCH_TABLE}"}).scalars())
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        with cursor.copy(f"COPY {_BATCH_TABLE} ({_COLUMNS_SQL}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {_BATCH_TABLE} ({_COLUMNS_SQL}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
     finally:

@@ -17,8 +17,9 @@ The SQLite index is an FTS5 table over ``claim.index_text`` (external content; t
 batch of new claims with one ``INSERT ... SELECT``, triggers follow deletes and updates; ``unicode61``
 tokenizer with ``remove_diacritics 0``: the text it sees is already folded, and its own folding does not
 know Arabic). Because all the language work happens here, in Python, the same ``index_text`` feeds the
-PostgreSQL index: a GIN index over ``string_to_array(index_text, ' ')`` (migration 0002), which holds
-exactly these forms whatever the database's locale (:class:`PostgresIndex`).
+PostgreSQL index: a GIN index over a 64-bit key (a hash) of each word of ``index_text``, split with
+``string_to_array`` (migration 0004), so it indexes exactly these forms whatever the database's locale
+(:class:`PostgresIndex`).
 
 How a search runs
 -----------------
@@ -269,11 +270,14 @@ class Fts5Index(_Index):
         return [(int(rowid), -float(rank)) for rowid, rank in rows]
 
 
-# The PostgreSQL index (migration 0002): a GIN index over the words of ``claim.index_text``. The words are
-# split by ``string_to_array``, not by PostgreSQL's text parser, so the index holds exactly the forms
-# written here, whatever the database's locale; queries must spell the indexed expression the same way.
-PG_WORDS = "string_to_array(index_text, ' ')"
-PG_INDEX = "ix_claim_index_words"
+# The PostgreSQL index (migration 0004): a GIN index over a 64-bit key of each word of ``claim.index_text``,
+# computed on the server by ``claim_word_keys`` (hashtextextended of each space-separated word). The words
+# are split with ``string_to_array``, not by PostgreSQL's text parser, so the keys are those of exactly the
+# forms written here, whatever the database's locale. Integer keys make an import's index writes cheaper
+# than the words themselves did (migration 0002); a query's keys come from the same function, applied to its
+# terms joined by spaces (index words hold none), so the query and the index cannot hash a word two ways.
+PG_KEYS = "claim_word_keys(index_text)"
+PG_INDEX = "ix_claim_word_keys"
 # BM25 as FTS5's bm25() computes it: k1 = 1.2, b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6.
 _K1 = 1.2
 _B = 0.75
@@ -282,25 +286,33 @@ _LENGTH_SAMPLE = 1000
 
 _PG_DF = (
     "SELECT t.term, (SELECT count(*) FROM "
-    f"(SELECT 1 FROM claim WHERE {PG_WORDS} && ARRAY[t.term] LIMIT :cap) AS s) "
+    f"(SELECT 1 FROM claim WHERE {PG_KEYS} && claim_word_keys(t.term) LIMIT :cap) AS s) "
     "FROM unnest(CAST(:terms AS text[])) AS t(term)"
 )
 _PG_LENGTH = (
     "SELECT avg(cardinality(string_to_array(index_text, ' '))) FROM "
     "(SELECT index_text FROM claim ORDER BY id DESC LIMIT :n) AS latest"
 )
-# The claims holding any of the kept forms: one bitmap scan of the GIN index, at most _MAX_HITS rows.
-_PG_HITS = f"SELECT id, index_text FROM claim WHERE {PG_WORDS} && CAST(:terms AS text[]) LIMIT :cap"
+# The claims holding a key of any of the kept forms: one bitmap scan of the GIN index, at most _MAX_HITS
+# rows. ``:terms`` is the forms joined by spaces.
+_PG_HITS = (
+    f"SELECT id, index_text FROM claim WHERE {PG_KEYS} && claim_word_keys(CAST(:terms AS text)) LIMIT :cap"
+)
 # A query whose rarest word is in more claims than this (the plan keeps one word however common) ranks
 # the first this many the index gives.
 _MAX_HITS = 4 * POSTINGS_BUDGET
 
 
 class PostgresIndex(_Index):
-    """Searches claims on PostgreSQL: the GIN index finds the claims holding any of the (pruned) query
-    forms, and they are ranked here by BM25 as FTS5 ranks them (``N`` is the highest claim id, the
-    average length that of the latest claims). The pruning bounds how many claims come back; ranking them
-    in SQL cost 5 to 10 times more than here. Every value is a bound parameter; the SQL text is fixed."""
+    """Searches claims on PostgreSQL: the GIN index finds the claims holding a key of any of the (pruned)
+    query forms, and they are ranked here by BM25 over their words as FTS5 ranks them (``N`` is the highest
+    claim id, the average length that of the latest claims). The pruning bounds how many claims come back;
+    ranking them in SQL cost 5 to 10 times more than here. Every value is a bound parameter; the SQL text
+    is fixed.
+
+    Two words could share a key (64-bit keys: for a million distinct words, a chance of about 3 in 100
+    million that any two do). A shared key would only add claims: the index gives them, the ranking finds
+    none of the query's words in their text and drops them (the word's count would include them)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -349,9 +361,12 @@ class PostgresIndex(_Index):
         contains = idf.__contains__
         scored = []
         # All rows at once: the driver builds them in C; iterating the result costs Python calls per row.
-        for claim_id, text in conn.execute(_sql(_PG_HITS), {"terms": terms, "cap": _MAX_HITS}).all():
+        hits = conn.execute(_sql(_PG_HITS), {"terms": " ".join(terms), "cap": _MAX_HITS}).all()
+        for claim_id, text in hits:
             claim_words = text.split(" ")
             found = list(filter(contains, claim_words))
+            if not found:  # found through another word's key
+                continue
             norm = fixed + per_word * len(claim_words)
             score = 0.0
             for term in set(found):
