@@ -481,6 +481,13 @@ def test_dates_in_the_same_decade_agree():
         ("تغيرت الأسعار", "ar", []),  # «تغيرت» is not «غير»
         ("النفط دون 74 دولارا", "ar", []),  # a bound before a number, not a negation
         ("وقف إطلاق النار في غزة", "ar", []),  # a ceasefire is not a negation
+        # a word and its negated copy mean every kind: military and non-military aid, direct or indirect
+        ("تقدم المعاهدة مساعدة عسكرية وغير عسكرية", "ar", []),
+        ("تجري الاتصالات عبر قنوات مباشرة أو غير مباشرة", "ar", []),
+        ("officials, named or not named, confirmed it", "en", []),
+        ("الجيش غير مستعد للحرب", "ar", ["غير"]),
+        # «أنهى»: finishing something, not undoing it (ending against starting is an antonym pair)
+        ("أنهى البلدان إجراءات المصادقة على المعاهدة", "ar", []),
     ],
 )
 def test_find_negations(text, language, expected):
@@ -699,3 +706,21 @@ def test_relate_does_not_import_scikit_learn_or_numpy():
 def test_a_denial_and_a_word_calling_the_same_thing_false_take_one_stance(claim, evidence):
     rel = relate(claim, evidence)
     assert rel.label == "supports", rel.why
+
+
+def test_completing_a_step_or_naming_both_kinds_does_not_dispute():
+    # Two ways of saying the same: neither «أنهى» (completed) nor «وغير عسكرية» (and non-military) is a
+    # negation of the other side.
+    completed = relate(
+        "دخلت المعاهدة حيز التنفيذ بعد أن أنهى البلدان إجراءات المصادقة",
+        "دخلت المعاهدة حيز التنفيذ بعد أن استكمل البلدان إجراءات المصادقة",
+    )
+    assert completed.label == "supports", completed.why
+    both_kinds = relate(
+        "تنص المعاهدة على تقديم مساعدة عسكرية وغير عسكرية إذا تعرض أحد الطرفين لعدوان",
+        "تنص المعاهدة على تقديم مساعدة عسكرية إذا تعرض أحد الطرفين لعدوان",
+    )
+    assert both_kinds.label != "contradicts", both_kinds.why
+    # the antonym pair still reads ending against starting
+    ended = relate("أنهت روسيا العمل بالاتفاقية", "بدأت روسيا العمل بالاتفاقية")
+    assert ended.label == "contradicts", ended.why

@@ -418,11 +418,29 @@ def find_negations(toks: Sequence[Token], language: str) -> list[Cue]:
             if kind == "negation" and i + n < len(toks) and toks[i + n].is_number:
                 i += n  # «دون 74 دولارا», "under 500": a bound, read with the number
                 continue
+            if kind == "negation" and _both_ways(toks, i, n):
+                i += n  # «عسكرية وغير عسكرية», "official or not official": every kind, not a negation
+                continue
             cues.append(Cue(str(kind), i, i + n, _text(toks, i, i + n)))
             i += n
         else:
             i += 1
     return cues
+
+
+# Conjunctions that may stand between a word and its negated copy when written apart («أو غير»).
+_COORDINATORS = frozenset({"و", "او", "أو", "and", "or"})
+
+
+def _both_ways(toks: Sequence[Token], i: int, n: int) -> bool:
+    """Whether the negation at ``toks[i:i + n]`` sits between a word and the same word («مباشرة وغير
+    مباشرة», "official or not official"): the pair means both kinds, and negates neither."""
+    if i + n >= len(toks):
+        return False
+    before = i - 1
+    if before >= 1 and toks[before].norm in _COORDINATORS:
+        before -= 1
+    return before >= 0 and toks[before].norm == toks[i + n].norm and not toks[before].is_number
 
 
 def find_hedges(toks: Sequence[Token], language: str) -> list[Cue]:
