@@ -44,6 +44,9 @@ def claims_by_line(text, reg):
             "من جهتها، أكدت روسيا أن المعاهدة دفاعية، ويرى محللون أن موسكو تحتاج إلى ذخائر بيونغ يانغ.",
             [("russia-gov", [], False), ("anonymous", [], False)],
         ),
+        # «كتبت» (wrote) reports; «كتب» as the noun "books" does not
+        ("كتبت وزارة الخارجية الروسية على تلغرام أن المعاهدة دخلت حيز التنفيذ.", [("russia-mfa", [], False)]),
+        ("اشترى الطالب كتب التاريخ من المكتبة.", [("unattributed", [], False)]),
         # impersonal / passive cues: anonymous, never the author's voice
         ("ويُتوقع أن يرتفع حجم التجارة بين البلدين خلال العام المقبل.", [("anonymous", [], False)]),
         ("يُعتقد أن الصواريخ أطلقت من الساحل الشرقي للبلاد.", [("anonymous", [], False)]),
