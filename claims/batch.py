@@ -6,9 +6,13 @@ import glob
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from claims.errors import InputError
+from claims.errors import DatabaseError, InputError
 from claims.types import Report
+
+if TYPE_CHECKING:
+    from claims.match.verdict import Matcher
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -39,13 +43,29 @@ def expand_inputs(args: list[str]) -> list[str]:
 
 def existing_store_url(db: str | None) -> str | None:
     """The database a check uses: the one named, else the default one if it has been created (a check
-    never creates a database)."""
+    never creates a database). A named SQLite file that does not exist is an error, not an empty
+    database: a mistyped ``--db`` would otherwise report every claim unmatched and leave a stray file."""
     from claims.config import default_url
 
     url = db or default_url()
-    if db is None and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
+    path = _sqlite_path(url)
+    if path is not None and not path.exists():
+        if db is None:
+            return None
+        raise DatabaseError(
+            f"{url}: no such database file (create one with 'claims db init --db {url}' "
+            "or 'claims import FILE --db URL'; without --db, the default database is used)"
+        )
     return url
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (``sqlite:///relative.db``, ``sqlite:////absolute.db``); None for other
+    databases and in-memory ones."""
+    if not url.startswith("sqlite:///"):
+        return None
+    name = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return Path(name) if name and name != ":memory:" else None
 
 
 # -- one checker per worker process ----------------------------------------------------------------------
@@ -56,23 +76,33 @@ _worker: Callable[[str], Report] | None = None
 def make_checker(
     sources: str | None, db: str | None, as_of: str | None, min_sources: int, max_bytes: int
 ) -> Callable[[str], Report]:
-    """A function from a path to its report, with its own registry and database connection."""
+    """A function from a path to its report, with its own registry and database connection. The database
+    is opened when the first article has been read: an unreadable article is reported as such (exit 3)
+    before anything about the database, and leaves it untouched."""
     from claims.attribution.registry import Registry
     from claims.checker import check_text
     from claims.text.read import read_input
 
     registry = Registry.load(sources)
-    matcher = None
-    url = existing_store_url(db)
-    if url is not None:
-        from claims.match.matcher import StoreMatcher
-        from claims.match.verdict import Policy
-        from claims.store.db import Store
+    opened: list[Matcher | None] = []
 
-        matcher = StoreMatcher(Store.open(url), registry, Policy(min_sources=min_sources), as_of=as_of)
+    def matcher() -> Matcher | None:
+        if not opened:
+            url = existing_store_url(db)
+            if url is None:
+                opened.append(None)
+            else:
+                from claims.match.matcher import StoreMatcher
+                from claims.match.verdict import Policy
+                from claims.store.db import Store
+
+                policy = Policy(min_sources=min_sources)
+                opened.append(StoreMatcher(Store.open(url), registry, policy, as_of=as_of))
+        return opened[0]
 
     def check(path: str) -> Report:
-        return check_text(read_input(path, max_bytes=max_bytes), registry, matcher)
+        source = read_input(path, max_bytes=max_bytes)
+        return check_text(source, registry, matcher())
 
     return check
 

@@ -753,6 +753,20 @@ time.sleep(120)
 """
 
 
+def test_check_against_a_database_file_that_does_not_exist_is_exit_4(tmp_path):
+    """A mistyped --db is an error, not a new empty database that finds nothing for any claim."""
+    missing = tmp_path / "newsrom.db"
+    result = run("check", WIRE, "--db", f"sqlite:///{missing}", "--format", "json")
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    one_error_line(result.stderr, f"sqlite:///{missing}: no such database file", "claims db init")
+    assert not missing.exists()
+    # the same through the environment
+    result = run("check", WIRE, "--format", "json", env={"CLAIMS_DB": f"sqlite:///{missing}"})
+    assert result.exit_code == 4
+    assert not missing.exists()
+
+
 def test_a_write_lock_held_too_long_is_exit_4_not_a_hang(tmp_path, db, db_path, processes):
     records = tmp_path / "one.jsonl"
     records.write_text(GOOD_LINE + "\n", encoding="utf-8")
