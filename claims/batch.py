@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,21 +85,17 @@ def make_checker(
     from claims.text.read import read_input
 
     registry = Registry.load(sources)
-    opened: list[Matcher | None] = []
 
+    @cache
     def matcher() -> Matcher | None:
-        if not opened:
-            url = existing_store_url(db)
-            if url is None:
-                opened.append(None)
-            else:
-                from claims.match.matcher import StoreMatcher
-                from claims.match.verdict import Policy
-                from claims.store.db import Store
+        url = existing_store_url(db)
+        if url is None:
+            return None
+        from claims.match.matcher import StoreMatcher
+        from claims.match.verdict import Policy
+        from claims.store.db import Store
 
-                policy = Policy(min_sources=min_sources)
-                opened.append(StoreMatcher(Store.open(url), registry, policy, as_of=as_of))
-        return opened[0]
+        return StoreMatcher(Store.open(url), registry, Policy(min_sources=min_sources), as_of=as_of)
 
     def check(path: str) -> Report:
         source = read_input(path, max_bytes=max_bytes)

@@ -736,7 +736,6 @@ class _ClaimWriter:
 
     def __init__(self, engine: Engine, index: fts.SearchIndex | None) -> None:
         dialect = engine.dialect
-        self.index = index
         # SQLite: the driver's executemany over plain tuples (no per-row work in SQLAlchemy).
         self.raw = dialect.name == "sqlite"
         self.sql = (
@@ -748,7 +747,9 @@ class _ClaimWriter:
                 f"storing claims on {dialect.name} is not supported; use SQLite or PostgreSQL"
             )
         self.created_at = _CLAIM.c.created_at.type.bind_processor(dialect) if self.raw else None
-        self.counts_terms = isinstance(index, fts.Fts5Index)
+        # SQLite's index, whose word counts this writer keeps (each batch is then prepared with its counts).
+        self.fts = index if isinstance(index, fts.Fts5Index) else None
+        self.counts_terms = self.fts is not None
         self.term_counts: Counter[str] = Counter()
 
     def stamp(self) -> Any:
@@ -762,11 +763,10 @@ class _ClaimWriter:
             return _copy_ignoring_duplicates(conn, batch.rows)
         last = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM claim").scalar_one())
         added = max(conn.exec_driver_sql(self.sql, batch.rows).rowcount, 0)
-        if added and isinstance(self.index, fts.Fts5Index):
-            self.index.index_new(conn, last)
-            if batch.terms is None:
-                self.term_counts.update(self.index.count_terms(conn, last))
-            elif added == len(batch.rows):
+        if added and self.fts is not None:
+            self.fts.index_new(conn, last)
+            assert batch.terms is not None  # prepared with counts_terms
+            if added == len(batch.rows):
                 self.term_counts.update(batch.terms)
             else:
                 self.term_counts.update(_added_terms(conn, batch, last))
@@ -774,8 +774,8 @@ class _ClaimWriter:
 
     def commit_counts(self, conn: Connection) -> None:
         """Write the term counts gathered since the last call (before the transaction commits)."""
-        if self.term_counts and isinstance(self.index, fts.Fts5Index):
-            self.index.add_term_counts(conn, self.term_counts)
+        if self.term_counts and self.fts is not None:
+            self.fts.add_term_counts(conn, self.term_counts)
         self.term_counts = Counter()
 
     def finish(self, conn: Connection) -> None:

@@ -243,11 +243,6 @@ class Fts5Index(_Index):
         )
         self.invalidate()
 
-    def count_terms(self, conn: Any, after_id: int) -> Counter[str]:
-        """How many of the claims whose id is above ``after_id`` hold each index word."""
-        rows = conn.exec_driver_sql("SELECT index_text FROM claim WHERE id > ?", (after_id,))
-        return count_terms(text for (text,) in rows)
-
     def add_term_counts(self, conn: Any, counts: Counter[str]) -> None:
         """Add ``counts`` (index word -> claims added) to :data:`TERMS_TABLE`, in word order (B-tree
         inserts in key order touch each page once)."""
