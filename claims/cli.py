@@ -506,7 +506,7 @@ def decide(
 ) -> None:
     """Record an editor's verdict on a claim; later checks show it beside the automatic verdict.
 
-    Example: claims decide data/examples/ar-russia-dprk-treaty.txt#c2 --verdict corroborated --note "TASS and KCNA report it"
+    Example: claims decide data/examples/ar-russia-dprk-treaty.txt#c3 --verdict corroborated --note "TASS and KCNA report it"
     """
 
     def body():  # type: ignore[no-untyped-def]

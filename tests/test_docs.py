@@ -237,3 +237,44 @@ def test_docs_every_page_is_linked_from_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     pages = sorted(p.name for p in (ROOT / "docs").iterdir() if p.suffix in (".md", ".json"))
     assert [p for p in pages if f"](docs/{p})" not in readme] == []
+
+
+def test_docs_decide_examples_name_the_claim_their_note_describes(tmp_path, registry):
+    """`claims decide FILE#cN --note "..."` in the docs: every source the note names is the claim's own
+    source or one of its evidence (checked against the demo claims, as the README runs it), so the
+    example decides the claim its note is about."""
+    import json
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    imported = runner.invoke(app, ["import", "data/examples/demo-claims.jsonl", "--db", db])
+    assert imported.exit_code == 0, imported.output
+    import typer.main
+
+    decide_help = typer.main.get_command(app).commands["decide"].help
+    lines = [line for doc in DOCS for line in runnable_lines(doc)]
+    lines += [line.strip().removeprefix("Example: ") for line in decide_help.splitlines()]
+    examples = [shlex.split(line) for line in lines if line.startswith("claims decide ") and "#c" in line]
+    assert len(examples) >= 2  # the README's and the help's
+    for argv in examples:
+        article, claim_id = argv[2].split("#")
+        note = argv[argv.index("--note") + 1]
+        named = {
+            s.id
+            for s in registry
+            if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", note) for n in s.names if len(n) > 2)
+        }
+        assert named, f"the note {note!r} names no source"
+        result = runner.invoke(app, ["check", str(ROOT / article), "--db", db, "--format", "json"])
+        claim = next(c for c in json.loads(result.stdout)["claims"] if c["id"] == claim_id)
+        involved = {
+            claim["source"]["id"],
+            *(v["id"] for v in claim["via"]),
+            *(e["source"]["id"] for e in claim["evidence"]),
+        }
+        assert named <= involved, f"{argv[2]}: {claim['text']!r}; its sources are {sorted(involved)}"
