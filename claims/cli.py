@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from claims import __version__
-from claims.errors import EXIT_FAIL_ON, EXIT_INPUT, ClaimsError, UsageError
+from claims.errors import EXIT_FAIL_ON, EXIT_INPUT, EXIT_INTERNAL, ClaimsError, UsageError
 from claims.text.read import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
@@ -62,6 +62,12 @@ def _err(message: str) -> None:
     sys.stderr.write(f"claims: {message}\n")
 
 
+def _internal_error(exc: BaseException) -> None:
+    """A bug: one line (the exception's message folded onto it) and where to get the traceback."""
+    detail = " ".join(str(exc).split())
+    _err(f"internal error: {type(exc).__name__}: {detail} (run again with --debug for the traceback)")
+
+
 def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     """Run a command body: library errors become one line on stderr and their exit code."""
     try:
@@ -87,8 +93,8 @@ def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     except Exception as exc:  # a bug: still one line, unless --debug
         if debug:
             raise
-        _err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
-        raise typer.Exit(1) from None
+        _internal_error(exc)
+        raise typer.Exit(EXIT_INTERNAL) from None
 
 
 def _registry(sources: Path | None):  # type: ignore[no-untyped-def]
@@ -111,7 +117,10 @@ def check(
     ] = False,
     fail_on: Annotated[
         str,
-        typer.Option("--fail-on", help="Exit 1 when a claim is any of: disputed,single-source,unattributed."),
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a claim is any of: disputed,single-source,unattributed (stderr names them).",
+        ),
     ] = "",
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     db: DbOption = None,
@@ -154,7 +163,9 @@ def check(
         _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi, decisions)
     else:
         print(f"{len(paths)} reports written to {output_dir}")
-    if conditions and any(_fails(r, conditions) for r in reports):
+    failures = _failures(reports, conditions)
+    if failures:
+        _err(_fail_on_message(conditions, failures))
         raise typer.Exit(EXIT_FAIL_ON)
 
 
@@ -287,13 +298,36 @@ def _print_reports(
             console.print(render(r, registry, bidi=bidi, width=console.width, decisions=d))
 
 
-def _fails(report, conditions: set[str]) -> bool:  # type: ignore[no-untyped-def]
-    for c in report.claims:
-        if c.verdict.label in conditions:
-            return True
-        if "unattributed" in conditions and not c.claim.attribution.attributed:
-            return True
-    return False
+_FAIL_ON = ("disputed", "single-source", "unattributed")
+
+
+def _failures(reports, conditions: set[str]) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The --fail-on conditions met, each with the claims that meet it (FILE#cN, as `claims decide` takes)."""
+    found: dict[str, list[str]] = {}
+    for condition in _FAIL_ON:
+        if condition not in conditions:
+            continue
+        refs = [f"{r.document.path}#{c.claim.id}" for r in reports for c in r.claims if _meets(c, condition)]
+        if refs:
+            found[condition] = refs
+    return found
+
+
+def _meets(item, condition: str) -> bool:  # type: ignore[no-untyped-def]
+    if condition == "unattributed":
+        return not item.claim.attribution.attributed
+    return item.verdict.label == condition
+
+
+def _fail_on_message(conditions: set[str], failures: dict[str, list[str]], shown: int = 5) -> str:
+    """`--fail-on disputed: 1 claim disputed (a.txt#c5)`; at most `shown` claims named per condition."""
+    parts = []
+    for condition, refs in failures.items():
+        more = f" and {len(refs) - shown} more" if len(refs) > shown else ""
+        noun = "claim" if len(refs) == 1 else "claims"
+        parts.append(f"{len(refs)} {noun} {condition} ({', '.join(refs[:shown])}{more})")
+    asked = ",".join(c for c in _FAIL_ON if c in conditions)
+    return f"--fail-on {asked}: {'; '.join(parts)}"
 
 
 @app.command()
@@ -829,4 +863,14 @@ def main() -> None:
     except BrokenPipeError:  # `claims check … | head`: the reader left, nothing to report
         sys.stderr.close()
         sys.exit(0)
+    except ClaimsError as exc:  # raised outside a command's guarded body
+        if "--debug" in sys.argv[1:]:
+            raise
+        _err(exc.message)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug outside a command's guarded body
+        if "--debug" in sys.argv[1:]:
+            raise
+        _internal_error(exc)
+        sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)

@@ -7,10 +7,11 @@ EXIT_FAIL_ON = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_DATABASE = 4
+EXIT_INTERNAL = 70  # a bug (sysexits' EX_SOFTWARE): never 1, which a pipeline reads as "--fail-on met"
 
 
 class ClaimsError(Exception):
-    exit_code = 1
+    exit_code = EXIT_INTERNAL
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
