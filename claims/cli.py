@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import os
 import sys
@@ -108,7 +109,12 @@ def check(
     files: Annotated[list[str], typer.Argument(help="Article files (.txt, .md, .html); '-' reads stdin.")],
     format: Annotated[
         Format | None,
-        typer.Option("--format", "-f", help="Output format (default: rich on a terminal, json otherwise)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="<format>",
+            help="rich, json, jsonl, csv, markdown or html (default: rich on a terminal, json otherwise).",
+        ),
     ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colours (also: NO_COLOR set).")] = False,
     width: Annotated[int | None, typer.Option("--width", help="Terminal width for the rich view.")] = None,
@@ -119,7 +125,8 @@ def check(
         str,
         typer.Option(
             "--fail-on",
-            help="Exit 1 when a claim is any of: disputed,single-source,unattributed (stderr names them).",
+            help="Exit 1 when a claim is any of: disputed, single-source, unattributed (comma-separated); "
+            "stderr names them.",
         ),
     ] = "",
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -840,6 +847,25 @@ def main_callback(
     ] = False,
 ) -> None:
     """Claim and attribution checker for newsrooms (Arabic and English)."""
+
+
+def _one_line_a_paragraph(text: str) -> str:
+    """A help text whose paragraphs are one line each (list items keep theirs): Typer keeps the line breaks
+    inside a paragraph, which show as ragged half-empty lines; rich wraps one line at any width."""
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if lines and not line.lstrip().startswith(("- ", "* ")):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line.strip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+for _info in (*app.registered_commands, *eval_app.registered_commands, *db_app.registered_commands):
+    _info.help = _one_line_a_paragraph(_info.help or inspect.getdoc(_info.callback) or "")
 
 
 # The command-line parser's own errors (unknown option, missing argument, bad value). Typer re-exports
