@@ -14,6 +14,7 @@ import typer
 
 from claims import __version__
 from claims.errors import EXIT_FAIL_ON, EXIT_INPUT, ClaimsError, UsageError
+from claims.report.visible import visible
 from claims.text.read import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
@@ -59,7 +60,12 @@ MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(f"claims: {message}\n")
+    sys.stderr.write(f"claims: {visible(message)}\n")
+
+
+def _say(message: str) -> None:
+    """A status line on stdout that may echo input (file names, claim text): made visible."""
+    print(visible(message))
 
 
 def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -153,7 +159,7 @@ def check(
         decisions = _run(debug, _decisions, reports, db)
         _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi, decisions)
     else:
-        print(f"{len(paths)} reports written to {output_dir}")
+        _say(f"{len(paths)} reports written to {output_dir}")
     if conditions and any(_fails(r, conditions) for r in reports):
         raise typer.Exit(EXIT_FAIL_ON)
 
@@ -323,7 +329,7 @@ def sources(
     for col in ("id", "name", "Arabic", "kind", "group"):
         table.add_column(col, no_wrap=col in ("id", "group"))
     for s in found:
-        table.add_row(s.id, s.name, s.name_ar, s.kind, s.group)
+        table.add_row(*(visible(x) for x in (s.id, s.name, s.name_ar, s.kind, s.group)))
     make_console().print(table)
     if not found:
         _err(f"no source matches {query!r}")
@@ -374,7 +380,7 @@ def import_(
                     if result.created_sources
                     else ""
                 )
-                print(f"{name}: {result.added} added, {result.skipped} already stored{created}")
+                _say(f"{name}: {result.added} added, {result.skipped} already stored{created}")
 
     _run(debug, body)
 
@@ -482,7 +488,7 @@ def ingest(
                 result = store.add_claims(
                     records, registry, create_sources=create_sources, document_id=doc_id
                 )
-                print(f"{name}: {len(records)} claims, {result.added} added, {result.skipped} already stored")
+                _say(f"{name}: {len(records)} claims, {result.added} added, {result.skipped} already stored")
 
     _run(debug, body)
 
@@ -518,7 +524,7 @@ def decide(
         with _open_store(db) as store:
             decision = record_decision(store, text, verdict, note, editor)
         shown = text if len(text) <= 80 else text[:79] + "…"
-        print(f"decision {decision.id}: {decision.verdict}: {shown}")
+        _say(f"decision {decision.id}: {decision.verdict}: {shown}")
 
     _run(debug, body)
 
@@ -647,7 +653,7 @@ def db_init(db: DbOption = None, debug: DebugOption = False) -> None:
 
     def body():  # type: ignore[no-untyped-def]
         with _open_store(db) as store:
-            print(f"database ready: {store.url} (schema {store.revision()})")
+            _say(f"database ready: {store.url} (schema {store.revision()})")
 
     _run(debug, body)
 
@@ -664,7 +670,7 @@ def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
 
         with Store.open(db, migrate=False) as store:
             before, after = store.upgrade()
-            print(f"{store.url}: schema {before or 'none'} -> {after}")
+            _say(f"{store.url}: schema {before or 'none'} -> {after}")
 
     _run(debug, body)
 
@@ -821,7 +827,7 @@ def main() -> None:
         if type(exc).__name__ != "NoArgsIsHelpError":  # `claims db` has printed its help already
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
-            print(f"claims: {exc.format_message()}{hint}", file=sys.stderr)
+            print(f"claims: {visible(exc.format_message())}{visible(hint)}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Abort:
         print("claims: aborted", file=sys.stderr)
