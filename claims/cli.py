@@ -181,7 +181,7 @@ def _check_all(paths: list[str], jobs: int, args: tuple, output_dir: Path | None
     try:
         for n, report in enumerate(check_many(paths, jobs, *args), start=1):
             if output_dir is not None:
-                _write_report(report, registry, fmt, output_dir)
+                _write_report(report, registry, fmt, output_dir, _decisions([report], args[1]))
             reports.append(report)
             if progress is not None:
                 progress[0].update(progress[1], completed=n)
@@ -213,7 +213,7 @@ _SUFFIX = {
 }
 
 
-def _write_report(report, registry, fmt: Format, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def _write_report(report, registry, fmt: Format, output_dir: Path, decisions=None) -> None:  # type: ignore[no-untyped-def]
     import io
 
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -221,7 +221,9 @@ def _write_report(report, registry, fmt: Format, output_dir: Path) -> None:  # t
     target = output_dir / (name + _SUFFIX[fmt.value])
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        _print_reports([report], registry, fmt if fmt is not Format.rich else Format.json, True, 100)
+        _print_reports(
+            [report], registry, fmt if fmt is not Format.rich else Format.json, True, 100, decisions=decisions
+        )
     target.write_text(buffer.getvalue(), encoding="utf-8")
 
 
@@ -266,15 +268,15 @@ def _print_reports(
     if fmt is Format.html:
         from claims.report.html import render_html
 
-        print(render_html(reports[0], registry))
+        print(render_html(reports[0], registry, decided[0]))
     elif fmt is Format.markdown:
         from claims.report.markdown import render_markdown
 
-        print("\n".join(render_markdown(r, registry) for r in reports))
+        print("\n".join(render_markdown(r, registry, d) for r, d in zip(reports, decided, strict=True)))
     elif fmt is Format.csv:
         from claims.report.csv import render_csv
 
-        sys.stdout.write(render_csv(reports, registry))
+        sys.stdout.write(render_csv(reports, registry, decided))
     elif fmt is Format.json:
         if len(reports) == 1:
             print(render_json(reports[0], registry, decided[0]))
