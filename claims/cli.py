@@ -554,6 +554,20 @@ def export(
     publisher_url: Annotated[
         str | None, typer.Option("--publisher-url", help="The newsroom's web site.")
     ] = None,
+    review_url: Annotated[
+        str | None,
+        typer.Option(
+            "--review-url",
+            help="The page of the reviews (each one's url); {key} is replaced by the claim's key, e.g. "
+            "https://desk.example/checks/{key}. Default: the article's URL, when known.",
+        ),
+    ] = None,
+    article_url: Annotated[
+        str | None,
+        typer.Option(
+            "--article-url", help="Where the one article given was published (the claims' appearance)."
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the JSON-LD here (default: stdout).")
     ] = None,
@@ -576,6 +590,8 @@ def export(
             raise UsageError("--publisher-name is required: the newsroom that reviewed the claims")
         registry = _registry(sources)
         paths = _paths(articles) if articles else []
+        if article_url is not None and len(paths) != 1:
+            raise UsageError("--article-url names the URL of one article: give exactly one article with it")
         reports = [check_text(read_input(p, max_bytes=max_bytes), registry) for p in paths]
         warnings: list[str] = []
         with _open_store(db) as store:
@@ -586,6 +602,8 @@ def export(
                 publisher_url=publisher_url,
                 reports=reports,
                 warnings=warnings,
+                review_url=review_url,
+                article_urls=[article_url] if article_url is not None else [],
             )
         for warning in warnings:
             _err(f"warning: {warning}")
