@@ -324,6 +324,7 @@ def sources(
         print(json.dumps([registry_entry(s) for s in found], ensure_ascii=False, indent=2))
         return
     from rich.table import Table
+    from rich.text import Text
 
     from claims.report.terminal import make_console
 
@@ -331,7 +332,7 @@ def sources(
     for col in ("id", "name", "Arabic", "kind", "group"):
         table.add_column(col, no_wrap=col in ("id", "group"))
     for s in found:
-        table.add_row(*(visible(x) for x in (s.id, s.name, s.name_ar, s.kind, s.group)))
+        table.add_row(*(Text(visible(x)) for x in (s.id, s.name, s.name_ar, s.kind, s.group)))
     make_console().print(table)
     if not found:
         _err(f"no source matches {query!r}")
@@ -390,12 +391,13 @@ def import_(
 def _with_progress(store, records, registry, create_sources: bool, name: str):  # type: ignore[no-untyped-def]
     if len(records) < 20_000 or not sys.stderr.isatty():
         return store.add_claims(records, registry, create_sources=create_sources)
+    from rich.markup import escape
     from rich.progress import Progress
 
     from claims.report.terminal import make_console
 
     with Progress(console=make_console(file=sys.stderr), transient=True) as progress:
-        task = progress.add_task(f"importing {name}", total=len(records))
+        task = progress.add_task(f"importing {escape(visible(name))}", total=len(records))
         return store.add_claims(
             records,
             registry,

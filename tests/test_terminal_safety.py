@@ -150,3 +150,16 @@ def test_cli_decide_echoes_the_claim_made_visible(tmp_path):
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output
     assert "Troops crossed ␛]0;PWNED␇␛[2Jthe border" in result.output
+
+
+def test_sources_table_shows_registry_names_literally(tmp_path):
+    extra = tmp_path / "sources.toml"
+    extra.write_text(
+        '[[source]]\nid = "daily-bugle"\nname = "Daily Bugle\\u001b]0;PWNED\\u0007 [bold]x[/bold]"\n'
+        'name_ar = "ديلي بيوغل"\nkind = "media"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["sources", "daily-bugle", "--sources", str(extra)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output
+    assert "␛]0;PWNED␇" in result.output and "[bold]x[/bold]" in result.output
