@@ -717,7 +717,7 @@ def db_stats(
         print(json.dumps(stats, indent=2, ensure_ascii=False, default=str))
     else:
         for key, value in stats.items():
-            print(f"{key}: {value}")
+            _say(f"{key}: {value}")
 
 
 def _write_jsonl(path: Path, records: list[dict]) -> None:
