@@ -15,6 +15,7 @@ import typer
 
 from claims import __version__
 from claims.errors import EXIT_FAIL_ON, EXIT_INPUT, EXIT_INTERNAL, ClaimsError, UsageError
+from claims.report.visible import visible
 from claims.text.read import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
@@ -60,7 +61,12 @@ MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(f"claims: {message}\n")
+    sys.stderr.write(f"claims: {visible(message)}\n")
+
+
+def _say(message: str) -> None:
+    """A status line on stdout that may echo input (file names, claim text): made visible."""
+    print(visible(message))
 
 
 def _internal_error(exc: BaseException) -> None:
@@ -169,7 +175,7 @@ def check(
         decisions = _run(debug, _decisions, reports, db)
         _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi, decisions)
     else:
-        print(f"{len(paths)} reports written to {output_dir}")
+        _say(f"{len(paths)} reports written to {output_dir}")
     failures = _failures(reports, conditions)
     if failures:
         _err(_fail_on_message(conditions, failures))
@@ -193,7 +199,7 @@ def _check_all(paths: list[str], jobs: int, args: tuple, output_dir: Path | None
     try:
         for n, report in enumerate(check_many(paths, jobs, *args), start=1):
             if output_dir is not None:
-                _write_report(report, registry, fmt, output_dir)
+                _write_report(report, registry, fmt, output_dir, _decisions([report], args[1]))
             reports.append(report)
             if progress is not None:
                 progress[0].update(progress[1], completed=n)
@@ -225,7 +231,7 @@ _SUFFIX = {
 }
 
 
-def _write_report(report, registry, fmt: Format, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def _write_report(report, registry, fmt: Format, output_dir: Path, decisions=None) -> None:  # type: ignore[no-untyped-def]
     import io
 
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -233,7 +239,9 @@ def _write_report(report, registry, fmt: Format, output_dir: Path) -> None:  # t
     target = output_dir / (name + _SUFFIX[fmt.value])
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        _print_reports([report], registry, fmt if fmt is not Format.rich else Format.json, True, 100)
+        _print_reports(
+            [report], registry, fmt if fmt is not Format.rich else Format.json, True, 100, decisions=decisions
+        )
     target.write_text(buffer.getvalue(), encoding="utf-8")
 
 
@@ -278,15 +286,15 @@ def _print_reports(
     if fmt is Format.html:
         from claims.report.html import render_html
 
-        print(render_html(reports[0], registry))
+        print(render_html(reports[0], registry, decided[0]))
     elif fmt is Format.markdown:
         from claims.report.markdown import render_markdown
 
-        print("\n".join(render_markdown(r, registry) for r in reports))
+        print("\n".join(render_markdown(r, registry, d) for r, d in zip(reports, decided, strict=True)))
     elif fmt is Format.csv:
         from claims.report.csv import render_csv
 
-        sys.stdout.write(render_csv(reports, registry))
+        sys.stdout.write(render_csv(reports, registry, decided))
     elif fmt is Format.json:
         if len(reports) == 1:
             print(render_json(reports[0], registry, decided[0]))
@@ -357,6 +365,7 @@ def sources(
         print(json.dumps([registry_entry(s) for s in found], ensure_ascii=False, indent=2))
         return
     from rich.table import Table
+    from rich.text import Text
 
     from claims.report.terminal import make_console
 
@@ -364,7 +373,7 @@ def sources(
     for col in ("id", "name", "Arabic", "kind", "group"):
         table.add_column(col, no_wrap=col in ("id", "group"))
     for s in found:
-        table.add_row(s.id, s.name, s.name_ar, s.kind, s.group)
+        table.add_row(*(Text(visible(x)) for x in (s.id, s.name, s.name_ar, s.kind, s.group)))
     make_console().print(table)
     if not found:
         _err(f"no source matches {query!r}")
@@ -415,7 +424,7 @@ def import_(
                     if result.created_sources
                     else ""
                 )
-                print(f"{name}: {result.added} added, {result.skipped} already stored{created}")
+                _say(f"{name}: {result.added} added, {result.skipped} already stored{created}")
 
     _run(debug, body)
 
@@ -423,12 +432,13 @@ def import_(
 def _with_progress(store, records, registry, create_sources: bool, name: str):  # type: ignore[no-untyped-def]
     if len(records) < 20_000 or not sys.stderr.isatty():
         return store.add_claims(records, registry, create_sources=create_sources)
+    from rich.markup import escape
     from rich.progress import Progress
 
     from claims.report.terminal import make_console
 
     with Progress(console=make_console(file=sys.stderr), transient=True) as progress:
-        task = progress.add_task(f"importing {name}", total=len(records))
+        task = progress.add_task(f"importing {escape(visible(name))}", total=len(records))
         return store.add_claims(
             records,
             registry,
@@ -523,7 +533,7 @@ def ingest(
                 result = store.add_claims(
                     records, registry, create_sources=create_sources, document_id=doc_id
                 )
-                print(f"{name}: {len(records)} claims, {result.added} added, {result.skipped} already stored")
+                _say(f"{name}: {len(records)} claims, {result.added} added, {result.skipped} already stored")
 
     _run(debug, body)
 
@@ -559,7 +569,7 @@ def decide(
         with _open_store(db) as store:
             decision = record_decision(store, text, verdict, note, editor)
         shown = text if len(text) <= 80 else text[:79] + "…"
-        print(f"decision {decision.id}: {decision.verdict}: {shown}")
+        _say(f"decision {decision.id}: {decision.verdict}: {shown}")
 
     _run(debug, body)
 
@@ -587,6 +597,20 @@ def export(
     publisher_url: Annotated[
         str | None, typer.Option("--publisher-url", help="The newsroom's web site.")
     ] = None,
+    review_url: Annotated[
+        str | None,
+        typer.Option(
+            "--review-url",
+            help="The page of the reviews (each one's url); {key} is replaced by the claim's key, e.g. "
+            "https://desk.example/checks/{key}. Default: the article's URL, when known.",
+        ),
+    ] = None,
+    article_url: Annotated[
+        str | None,
+        typer.Option(
+            "--article-url", help="Where the one article given was published (the claims' appearance)."
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the JSON-LD here (default: stdout).")
     ] = None,
@@ -609,6 +633,8 @@ def export(
             raise UsageError("--publisher-name is required: the newsroom that reviewed the claims")
         registry = _registry(sources)
         paths = _paths(articles) if articles else []
+        if article_url is not None and len(paths) != 1:
+            raise UsageError("--article-url names the URL of one article: give exactly one article with it")
         reports = [check_text(read_input(p, max_bytes=max_bytes), registry) for p in paths]
         warnings: list[str] = []
         with _open_store(db) as store:
@@ -619,6 +645,8 @@ def export(
                 publisher_url=publisher_url,
                 reports=reports,
                 warnings=warnings,
+                review_url=review_url,
+                article_urls=[article_url] if article_url is not None else [],
             )
         for warning in warnings:
             _err(f"warning: {warning}")
@@ -688,7 +716,7 @@ def db_init(db: DbOption = None, debug: DebugOption = False) -> None:
 
     def body():  # type: ignore[no-untyped-def]
         with _open_store(db) as store:
-            print(f"database ready: {store.url} (schema {store.revision()})")
+            _say(f"database ready: {store.url} (schema {store.revision()})")
 
     _run(debug, body)
 
@@ -705,7 +733,7 @@ def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
 
         with Store.open(db, migrate=False) as store:
             before, after = store.upgrade()
-            print(f"{store.url}: schema {before or 'none'} -> {after}")
+            _say(f"{store.url}: schema {before or 'none'} -> {after}")
 
     _run(debug, body)
 
@@ -730,7 +758,7 @@ def db_stats(
         print(json.dumps(stats, indent=2, ensure_ascii=False, default=str))
     else:
         for key, value in stats.items():
-            print(f"{key}: {value}")
+            _say(f"{key}: {value}")
 
 
 def _write_jsonl(path: Path, records: list[dict]) -> None:
@@ -881,7 +909,7 @@ def main() -> None:
         if type(exc).__name__ != "NoArgsIsHelpError":  # `claims db` has printed its help already
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
-            print(f"claims: {exc.format_message()}{hint}", file=sys.stderr)
+            print(f"claims: {visible(exc.format_message())}{visible(hint)}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Abort:
         print("claims: aborted", file=sys.stderr)

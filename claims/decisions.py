@@ -170,6 +170,8 @@ def export_claimreview(
     publisher_url: str | None = None,
     reports: Iterable[Report] = (),
     warnings: list[str] | None = None,
+    review_url: str | None = None,
+    article_urls: Sequence[str | None] = (),
 ) -> list[dict[str, Any]]:
     """schema.org ClaimReview JSON-LD for every decided claim, newest decision first.
 
@@ -180,6 +182,12 @@ def export_claimreview(
     or from the claims of ``reports`` (checked articles) that have a decision. A decision on a text that is
     neither stored nor in ``reports`` cannot be exported, since the store keeps only its hash; each one is
     counted in ``warnings``.
+
+    ``url`` (the page of the review, which Google's Fact Check markup requires) is ``review_url`` with
+    ``{key}`` replaced by the claim's key (the hash its decisions are stored under; without ``{key}`` every
+    review is on that one page); without ``review_url`` it is the page where the claim appeared: the
+    stored claim's URL, or ``article_urls[i]`` for the claims of ``reports[i]``, which is also the claim's
+    ``appearance``. A review with neither has no ``url``, and is counted in ``warnings``.
     """
     publisher_name = (publisher_name or "").strip()
     if not publisher_name:
@@ -187,9 +195,13 @@ def export_claimreview(
     publisher: dict[str, Any] = {"@type": "Organization", "name": publisher_name}
     if publisher_url:
         publisher["url"] = publisher_url.strip()
+    review_url = _checked_url(review_url, "the review URL")
+    if review_url is not None and review_url.count("{key}") > 1:
+        raise UsageError(f"the review URL {review_url!r} has more than one {{key}}")
 
     reviewed: dict[str, _Reviewed] = {}
-    for report in reports:
+    for n, report in enumerate(reports):
+        article_url = _checked_url(article_urls[n] if n < len(article_urls) else None, "the article URL")
         for checked in report.claims:
             claim = checked.claim
             key = text_hash(claim.span.text)
@@ -203,12 +215,12 @@ def export_claimreview(
                 source=source,
                 source_name=claim.attribution.source_name,
                 published=report.document.published,
-                url=None,
+                url=article_url,
                 language=claim.language,
             )
 
     out: list[tuple[tuple[str, int], dict[str, Any]]] = []
-    untied = 0
+    untied = unlocated = 0
     for key in _decided_hashes(store):
         decisions = store.decisions_for(key)
         if not decisions:
@@ -222,14 +234,39 @@ def export_claimreview(
                 untied += 1
                 continue
             item = _Reviewed(stored.text, stored.source, "", stored.published, stored.url, stored.language)
-        out.append(((newest.created_at, newest.id), _claimreview(item, newest, publisher, registry)))
+        elif item.url is None:  # an article's claim that is also stored (ingested with its URL)
+            stored = next((store.get(d.claim_id) for d in decisions if d.claim_id is not None), None)
+            if stored is not None and stored.url:
+                item = item._replace(url=stored.url)
+        review = _claimreview(item, newest, publisher, registry)
+        page = review_url.replace("{key}", key) if review_url else item.url
+        if page:
+            review = {**review, "url": page}
+        else:
+            unlocated += 1
+        out.append(((newest.created_at, newest.id), review))
     if untied and warnings is not None:
         warnings.append(
             f"{untied} decision(s) on claims that are neither stored nor in the articles given were not "
             "exported (the store keeps only a hash of their text); export with the articles they came from"
         )
+    if unlocated and warnings is not None:
+        warnings.append(
+            f"{unlocated} ClaimReview(s) have no url (neither a review page nor the article's URL is known); "
+            "Google's Fact Check markup needs it: give --review-url"
+        )
     out.sort(key=lambda pair: pair[0], reverse=True)
     return [review for _, review in out]
+
+
+def _checked_url(url: str | None, what: str) -> str | None:
+    """``url`` stripped, or None when empty; an error unless it is an absolute http(s) URL."""
+    url = (url or "").strip()
+    if not url:
+        return None
+    if not re.match(r"https?://[^\s/]+", url) or any(ch.isspace() for ch in url):
+        raise UsageError(f"{what} {url!r} is not an http(s) URL (e.g. https://desk.example/checks/{{key}})")
+    return url
 
 
 def _claimreview(

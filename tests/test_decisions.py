@@ -252,3 +252,74 @@ def read_records_from(rows: list[dict], tmp_path) -> list:
     path = tmp_path / "extra.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return list(read_records(path))
+
+
+# -- where a review lives ---------------------------------------------------------------------------
+
+
+def test_export_claimreview_url_is_the_review_page(store, registry):
+    kcna = _demo(0)["text"]
+    decide(store, kcna, "disputed", "Ratified, but not in force until the 4th", None)
+    (review,) = export_claimreview(
+        store, registry, publisher_name="Desk", review_url="https://desk.example/checks/{key}"
+    )
+    assert review["url"] == f"https://desk.example/checks/{text_hash(kcna)}"
+    (one_page,) = export_claimreview(
+        store, registry, publisher_name="Desk", review_url="https://desk.example/checks"
+    )
+    assert one_page["url"] == "https://desk.example/checks"
+
+
+def test_export_claimreview_url_falls_back_to_the_article(store, registry, founding_claims):
+    c2 = founding_claims[1].claim
+    decide(store, c2.span.text, "corroborated", "TASS and KCNA report it", "desk")
+    report = check_text(read_input(FOUNDING), registry)
+    article = "https://www.shorouknews.com/news/view.aspx?id=1"
+    (review,) = export_claimreview(
+        store, registry, publisher_name="Desk", reports=[report], article_urls=[article]
+    )
+    assert review["url"] == article
+    assert review["itemReviewed"]["appearance"] == {"@type": "CreativeWork", "url": article}
+
+
+def test_export_claimreview_without_any_url_says_so(store, registry, founding_claims):
+    c2 = founding_claims[1].claim
+    decide(store, c2.span.text, "corroborated", "TASS and KCNA report it", "desk")
+    warnings: list[str] = []
+    report = check_text(read_input(FOUNDING), registry)
+    (review,) = export_claimreview(
+        store, registry, publisher_name="Desk", reports=[report], warnings=warnings
+    )
+    assert "url" not in review
+    assert any("1 ClaimReview(s) have no url" in w and "--review-url" in w for w in warnings)
+
+
+@pytest.mark.parametrize("url", ["desk.example/checks", "javascript:alert(1)", "https://desk.example/a b"])
+def test_export_claimreview_refuses_a_review_url_that_is_not_http(store, registry, url):
+    with pytest.raises(UsageError, match="is not an http"):
+        export_claimreview(store, registry, publisher_name="Desk", review_url=url)
+
+
+def test_cli_export_review_and_article_url(store_url, registry, tmp_path):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    runner = CliRunner()
+    ref = f"{FOUNDING}#c2"
+    assert (
+        runner.invoke(
+            app, ["decide", ref, "--verdict", "corroborated", "--note", "n", "--db", store_url]
+        ).exit_code
+        == 0
+    )
+    article = "https://www.shorouknews.com/news/view.aspx?id=1"
+    args = ["export", str(FOUNDING), "--publisher-name", "Desk", "--db", store_url, "--article-url", article]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (review,) = json.loads(result.stdout)
+    assert review["url"] == article
+    result = runner.invoke(app, [*args, "--review-url", "https://desk.example/checks/{key}"])
+    assert json.loads(result.stdout)[0]["url"].startswith("https://desk.example/checks/")
+    two = runner.invoke(app, [*args, str(FOUNDING)])
+    assert two.exit_code == 2 and "exactly one article" in two.output

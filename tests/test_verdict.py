@@ -89,3 +89,34 @@ def test_verdict_origin_of_the_authors_voice_is_the_publisher():
     doc = DocumentInfo("a.txt", "ar", publisher_id="al-wafd")
     assert origin_of(claim("unattributed"), doc) == "al-wafd"
     assert origin_of(claim("kcna"), doc) == "kcna"
+
+
+@pytest.mark.parametrize(
+    ("origin", "evidence", "reason"),
+    [
+        # a wire agency repeating itself: one name, singular verb, no "Reuters (Reuters)"
+        ("reuters", [ev("reuters", "Reuters")], "only Reuters reports this: no independent source"),
+        # a group with a singular name
+        (
+            "nato",
+            [ev("jens-stoltenberg", "Jens Stoltenberg")],
+            "only NATO (Jens Stoltenberg) reports this: no independent source",
+        ),
+        (
+            "white-house",
+            [ev("pentagon", "Pentagon"), ev("white-house", "White House")],
+            "only the US government (White House, Pentagon) reports this: no independent source",
+        ),
+        # a group that names several bodies takes the plural, and its own name is not listed twice
+        (
+            "kcna",
+            [ev("rodong-sinmun", "Rodong Sinmun")],
+            "only North Korean state media and officials (Korean Central News Agency, Rodong Sinmun) "
+            "report this: no independent source",
+        ),
+        ("reuters", [], "only Reuters reports this: no other source found in the database"),
+    ],
+)
+def test_verdict_single_source_reason_reads_as_english(origin, evidence, reason, registry):
+    v = decide(claim(origin), origin, evidence, registry)
+    assert (v.label, v.reason) == ("single-source", reason)

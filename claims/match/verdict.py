@@ -7,7 +7,7 @@ voice, and a stored claim counts by the source it is attributed to, not by the o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -112,12 +112,35 @@ def _single_reason(origin: str, supporting: Sequence[Evidence], registry: Regist
         }
         if not supporting:
             return f"only {who[origin]}: no other source found in the database"
+        others = _unique(e.source_name for e in supporting)
+        return f"only {who[origin]} and {_and(others)}, not independent of it: no independent source"
     if not supporting:
         return f"only {registry.name_of(origin)} reports this: no other source found in the database"
-    group = registry.group_of(origin)
-    names = [registry.name_of(origin)]
-    for e in supporting:
-        if e.source_name not in names:
-            names.append(e.source_name)
-    label = _group_labels().get(group, registry.name_of(origin))
-    return f"only {label} ({', '.join(names)}) report this: no independent source"
+    names = _unique([registry.name_of(origin), *(e.source_name for e in supporting)])
+    label = _group_labels().get(registry.group_of(origin))
+    if label is None:  # a group of one registry entry: its name is the group's name
+        subject, plural = _and(names), len(names) > 1
+    else:
+        listed = [n for n in names if n != label]
+        subject = f"{label} ({', '.join(listed)})" if listed else label
+        plural = _plural_label(label)
+    return f"only {subject} {'report' if plural else 'reports'} this: no independent source"
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _and(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _plural_label(label: str) -> bool:
+    """Whether a group's display name takes a plural verb: it names several bodies ("North Korean state
+    media and officials", "the SDF and YPG") outside any parenthesis ("Al-Wafd (party and newspaper)" is
+    one)."""
+    import re
+
+    bare = re.sub(r"\([^)]*\)", "", label)
+    return " and " in bare or bare.rstrip().endswith((" media", " officials"))

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from claims.attribution.registry import Registry
 from claims.report.json import report_dict
 from claims.types import VERDICTS, Report
+
+if TYPE_CHECKING:
+    from claims.store.db import EditorDecision
 
 _STYLE = """
 body{font:16px/1.7 system-ui,'Noto Naskh Arabic','Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f}
@@ -23,6 +28,7 @@ mark.corroborated{background:#cdeccd}mark.disputed{background:#f8c9c4}mark.singl
 mark.unattributed{text-decoration:underline dotted}
 span.corroborated{background:#cdeccd}span.disputed{background:#f8c9c4}span.single-source{background:#fdf0b8}
 mark:focus,mark.active{outline:2px solid #333}
+.decision{font-size:.85rem;margin:0 .3rem;padding:0 .3rem;border:1px solid #555;border-radius:.3rem}
 .skipped{color:#888}.legend{color:#555;font-size:.9rem}
 p{margin:.4rem 0}
 #details{position:sticky;bottom:0;background:#fafafa;border-top:2px solid #333;padding:.6rem 1rem;min-height:3rem}
@@ -45,6 +51,12 @@ function show(id) {
     c.via.map(v => ' via ' + v.name).join('') + (c.hedged ? ' (hedged)' : '');
   const reason = document.createElement('p'); reason.className = 'reason'; reason.textContent = c.reason;
   panel.append(h, reason);
+  if (c.decision) {
+    const d = document.createElement('p'); d.className = 'decision-detail';
+    d.textContent = 'editor: ' + c.decision.verdict + ' — ' + c.decision.note +
+      ' (' + (c.decision.editor ? c.decision.editor + ', ' : '') + c.decision.at.slice(0, 10) + ')';
+    panel.append(d);
+  }
   if (c.cue) { const p = document.createElement('p'); p.textContent = 'cue: ' + c.cue.text; panel.append(p); }
   if (c.evidence.length) {
     const ul = document.createElement('ul'); ul.className = 'evidence';
@@ -65,8 +77,12 @@ document.querySelectorAll('mark[data-claim]').forEach(m => {
 """
 
 
-def render_html(report: Report, registry: Registry) -> str:
-    data = report_dict(report, registry)
+def render_html(
+    report: Report, registry: Registry, decisions: Mapping[str, EditorDecision] | None = None
+) -> str:
+    """The page; with ``decisions`` (claim id -> editor's decision) each decided claim is followed by a
+    visible ``editor: <verdict> — <note>`` mark, and its details say who decided and when."""
+    data = report_dict(report, registry, decisions)
     s = report.summary
     e = html.escape
     parts = [
@@ -81,7 +97,7 @@ def render_html(report: Report, registry: Registry) -> str:
         '<p class="legend">Click a claim for its source, relay chain, evidence and reason. '
         "Dotted underline: no source named (the author's own voice). Grey: not a claim.</p></header>",
         "<main>",
-        *_paragraphs(report),
+        *_paragraphs(report, decisions or {}),
         "</main>",
         '<aside id="details" hidden aria-live="polite"></aside>',
         f'<script type="application/json" id="claims-data">{_json_for_script(data)}</script>',
@@ -101,13 +117,23 @@ def _json_for_script(data: dict) -> str:
     )
 
 
-def _paragraphs(report: Report) -> list[str]:
+def _decision_mark(decision: EditorDecision) -> str:
+    return (
+        f'<span class="decision {html.escape(decision.verdict)}">editor: {html.escape(decision.verdict)}'
+        f" — <bdi>{html.escape(decision.note)}</bdi></span>"
+    )
+
+
+def _paragraphs(report: Report, decisions: Mapping[str, EditorDecision]) -> list[str]:
     text = report.text
     marks: list[tuple[int, int, str]] = []
+    after: dict[int, str] = {}  # claim start -> what follows the claim's mark
     for item in report.claims:
         c = item.claim
         classes = item.verdict.label + ("" if c.attribution.attributed else " unattributed")
         marks.append((c.span.start, c.span.end, f'<mark class="{classes}" data-claim="{c.id}" tabindex="0">'))
+        if (decision := decisions.get(c.id)) is not None:
+            after[c.span.start] = _decision_mark(decision)
     for sk in report.skipped:
         marks.append((sk.span.start, sk.span.end, f'<span class="skipped" title="{html.escape(sk.reason)}">'))
     marks.sort()
@@ -124,7 +150,7 @@ def _paragraphs(report: Report) -> list[str]:
                     continue
                 pieces.append(html.escape(text[pos:start]))
                 closing = "</mark>" if opening.startswith("<mark") else "</span>"
-                pieces.append(opening + html.escape(text[start:end]) + closing)
+                pieces.append(opening + html.escape(text[start:end]) + closing + after.get(start, ""))
                 pos = end
             pieces.append(html.escape(text[pos : line_start + len(body)]))
             out.append(f'<p dir="auto">{"".join(pieces)}</p>')

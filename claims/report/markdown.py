@@ -1,12 +1,19 @@
-"""The report as Markdown, for a pull request or a CMS comment. Article text is escaped."""
+"""The report as Markdown, for a pull request or a CMS comment. Article text is escaped, and its control
+characters are shown (``claims.report.visible``), since Markdown is often read in a terminal."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from claims.attribution.registry import Registry
 from claims.report.json import source_dict
+from claims.report.visible import visible
 from claims.types import VERDICTS, Report
+
+if TYPE_CHECKING:
+    from claims.store.db import EditorDecision
 
 _MARK = {"corroborated": "✅", "disputed": "❌", "single-source": "⚠️"}
 _SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
@@ -14,10 +21,14 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
 
 def md_escape(text: str) -> str:
     """Text that Markdown shows literally: no links, emphasis, tables or HTML from an article."""
-    return _SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    return _SPECIAL.sub(r"\\\1", visible(text.replace("\n", " ")))
 
 
-def render_markdown(report: Report, registry: Registry) -> str:
+def render_markdown(
+    report: Report, registry: Registry, decisions: Mapping[str, EditorDecision] | None = None
+) -> str:
+    """The report as Markdown; with ``decisions`` (claim id -> editor's decision) the verdict cell of a
+    decided claim also says ``editor: <verdict> — <note>``."""
     d = report.document
     s = report.summary
     lines = [f"## claims: {md_escape(d.path)}", ""]
@@ -41,8 +52,11 @@ def render_markdown(report: Report, registry: Registry) -> str:
         who = src["name"] + "".join(f" via {registry.name_of(x)}" for x in c.attribution.via)
         if c.attribution.hedged:
             who += " (hedged)"
+        verdict = v.label
+        if decisions and (decision := decisions.get(c.id)) is not None:
+            verdict += f" · **editor: {decision.verdict}** — {md_escape(decision.note)}"
         lines.append(
-            f"| {_MARK[v.label]} | {c.line} | {md_escape(c.span.text)} | {md_escape(who)} | {v.label} | "
+            f"| {_MARK[v.label]} | {c.line} | {md_escape(c.span.text)} | {md_escape(who)} | {verdict} | "
             f"{md_escape(v.reason)} |"
         )
     return "\n".join(lines) + "\n"

@@ -1,6 +1,8 @@
 """The colour-coded terminal view (rich is imported here and in the CLI only).
 
-Article text is never parsed as markup: it is put into ``Text`` objects and styled by offsets.
+Article text is never parsed as markup: it is put into ``Text`` objects and styled by offsets. Nor is it
+ever control codes: every string from an article, the database or the registry passes through
+:func:`claims.report.visible.visible` (escape sequences, C1 codes and bidi overrides are shown, not obeyed).
 """
 
 from __future__ import annotations
@@ -12,7 +14,17 @@ from rich.text import Text
 from rich.theme import Theme
 
 from claims.attribution.registry import Registry
-from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, VERDICTS, CheckedClaim, Report, Skipped
+from claims.report.visible import visible, visible_pieces
+from claims.types import (
+    ANONYMOUS,
+    UNATTRIBUTED,
+    UNREGISTERED,
+    VERDICTS,
+    CheckedClaim,
+    Evidence,
+    Report,
+    Skipped,
+)
 
 THEME = Theme(
     {
@@ -58,19 +70,26 @@ def render(
     for s in report.skipped:
         items.append((s.span.start, _skipped(s, bidi)))
     items.sort(key=lambda x: x[0])
-    title = Text(report.document.path, style="header")
+    shown = _line_shower(bidi)
+    title = Text(shown(report.document.path), style="header")
     meta = []
     if report.document.publisher_name or report.document.publisher_text:
         meta.append(f"publisher: {report.document.publisher_name or report.document.publisher_text}")
     if report.document.published:
         meta.append(f"published: {report.document.published}")
     meta.append(f"language: {report.document.language}")
-    title.append("  " + " · ".join(meta), style="reason")
+    title.append("  " + shown(" · ".join(meta)), style="reason")
     return Group(title, Text(""), *(r for _, r in items), Text(""), summary_table(report), legend())
 
 
-def _source_badge(c: CheckedClaim, registry: Registry) -> Text:
+def _line_shower(bidi: bool):  # type: ignore[no-untyped-def]
+    """How a one-line string reaches the terminal: made visible, and in visual order with ``--bidi``."""
+    return _visual if bidi else visible
+
+
+def _source_badge(c: CheckedClaim, registry: Registry, bidi: bool = False) -> Text:
     a = c.claim.attribution
+    shown = _line_shower(bidi)
     badge = Text()
     if a.source_id == UNATTRIBUTED:
         badge.append("unattributed", style="source.unattributed")
@@ -79,32 +98,47 @@ def _source_badge(c: CheckedClaim, registry: Registry) -> Text:
     if a.source_id == ANONYMOUS:
         badge.append("anonymous", style="source.anonymous")
         if a.mention:
-            badge.append(f" «{a.mention.text}»", style="reason")
+            badge.append(f" «{shown(a.mention.text)}»", style="reason")
     elif a.source_id == UNREGISTERED:
-        badge.append(a.source_name or "unregistered", style="source.named")
+        badge.append(shown(a.source_name or "unregistered"), style="source.named")
         badge.append(" (not in the registry)", style="reason")
     else:
         src = registry.get(a.source_id)
-        badge.append(src.name if src else a.source_id, style="source.named")
+        badge.append(shown(src.name if src else a.source_id), style="source.named")
         if src:
-            badge.append(f" ({src.kind})", style="reason")
+            badge.append(f" ({shown(src.kind)})", style="reason")
     for via in a.via:
         badge.append(" via ", style="reason")
-        badge.append(registry.name_of(via), style="source.named")
+        badge.append(shown(registry.name_of(via)), style="source.named")
     if a.hedged:
         badge.append("  hedged", style="hedge")
     return badge
 
 
 def _visual(text: str, width: int = 0) -> str:
-    """Right-to-left text in visual order: wrapped in logical order first, then each line reordered, so
-    the first line of a paragraph stays on top."""
+    """Text in visual order (right-to-left runs reversed), made visible first: wrapped in logical order,
+    then each line reordered, so the first line of a paragraph stays on top. Left-to-right text is
+    unchanged, so any line may go through it."""
     import textwrap
 
     from bidi import get_display
 
+    text = visible(text)
     lines = textwrap.wrap(text, width) if width > 0 else [text]
     return "\n".join(get_display(line) for line in lines)
+
+
+def _rtl(text: str) -> bool:
+    """Whether ``text`` starts (its first strong character) right-to-left."""
+    import unicodedata
+
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def _claim(c: CheckedClaim, registry: Registry, bidi_width: int = 0, decision=None) -> RenderableType:  # type: ignore[no-untyped-def]
@@ -113,18 +147,27 @@ def _claim(c: CheckedClaim, registry: Registry, bidi_width: int = 0, decision=No
     head.append(f"{claim.line:>3} ", style="reason")
     head.append(f" {_MARK[verdict.label]} {verdict.label} ", style=f"verdict.{verdict.label}")
     head.append("  ")
-    head.append_text(_source_badge(c, registry))
+    bidi = bool(bidi_width)
+    shown = _line_shower(bidi)
+    head.append_text(_source_badge(c, registry, bidi))
     a = claim.attribution
-    if bidi_width:  # reordered text: offsets no longer line up, so only the verdict colour is kept
+    if bidi:  # reordered text: offsets no longer line up, so only the verdict colour is kept
         body = Text(_visual(claim.span.text, bidi_width), style=f"claim.{verdict.label}", justify="right")
     else:
-        body = Text(claim.span.text, style=f"claim.{verdict.label}")
         base = claim.span.start
-        for span, style in ((a.mention, "source.mention"), (a.cue, "cue"), (a.hedge, "hedge")):
-            if span and claim.span.start <= span.start and span.end <= claim.span.end:
-                body.stylize(style, span.start - base, span.end - base)
+        styled = [
+            (span.start - base, span.end - base, style)
+            for span, style in ((a.mention, "source.mention"), (a.cue, "cue"), (a.hedge, "hedge"))
+            if span and claim.span.start <= span.start and span.end <= claim.span.end
+        ]
+        text, where = visible_pieces(
+            claim.span.text, [x for s, e, _ in styled for x in (s, e)], newlines=True
+        )
+        body = Text(text, style=f"claim.{verdict.label}")
+        for start, end, style in styled:
+            body.stylize(style, where[start], where[end])
     lines: list[RenderableType] = [head, Padding(body, (0, 0, 0, 5))]
-    reason = Text(verdict.reason, style="reason")
+    reason = Text(shown(verdict.reason), style="reason")
     lines.append(Padding(reason, (0, 0, 0, 5)))
     if decision is not None:  # the editor's word, beside the automatic verdict
         d = Text("editor: ", style="header")
@@ -134,24 +177,35 @@ def _claim(c: CheckedClaim, registry: Registry, bidi_width: int = 0, decision=No
             if decision.editor
             else f" ({decision.created_at[:10]})"
         )
-        d.append(f" {decision.note}{who}")
+        d.append(f" {shown(decision.note)}{shown(who)}")
         lines.append(Padding(d, (0, 0, 0, 5)))
     for e in verdict.evidence:
-        ev = Text(
-            f"{e.relation}: ", style=f"claim.{'disputed' if e.relation == 'contradicts' else 'corroborated'}"
-        )
-        ev.append(
-            f"{e.source_name}, {e.published or 'undated'}, score {e.score:.0f} — {e.why}: ", style="reason"
-        )
-        ev.append(e.text)
-        lines.append(Padding(ev, (0, 0, 0, 7)))
+        lines.extend(_evidence(e, bidi_width))
     return Group(*lines)
+
+
+def _evidence(e: Evidence, bidi_width: int = 0) -> list[RenderableType]:
+    """One stored claim used as evidence: relation, source, date, score and why, then its text. With
+    ``--bidi`` the text goes on lines of its own, reordered like the claim's."""
+    shown = _line_shower(bool(bidi_width))
+    ev = Text(
+        f"{e.relation}: ", style=f"claim.{'disputed' if e.relation == 'contradicts' else 'corroborated'}"
+    )
+    ev.append(
+        f"{shown(e.source_name)}, {e.published or 'undated'}, score {e.score:.0f} — {shown(e.why)}: ",
+        style="reason",
+    )
+    if not bidi_width:
+        ev.append(visible(e.text, newlines=True))
+        return [Padding(ev, (0, 0, 0, 7))]
+    body = Text(_visual(e.text, bidi_width - 2), justify="right" if _rtl(e.text) else "left")
+    return [Padding(ev, (0, 0, 0, 7)), Padding(body, (0, 0, 0, 7))]
 
 
 def _skipped(s: Skipped, bidi: bool = False) -> RenderableType:
     t = Text(f"{s.line:>3}  ", style="skipped")
-    t.append(f"[{s.reason}] ", style="skipped")
-    t.append(_visual(s.span.text) if bidi else s.span.text, style="skipped")
+    t.append(f"[{visible(s.reason)}] ", style="skipped")
+    t.append(_visual(s.span.text) if bidi else visible(s.span.text), style="skipped")
     t.no_wrap = True
     t.overflow = "ellipsis"
     return t
