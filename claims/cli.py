@@ -154,6 +154,8 @@ def check(
         _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi, decisions)
     else:
         print(f"{len(paths)} reports written to {output_dir}")
+    if len(reports) > 1:
+        _print_overall(reports, fmt if output_dir is None else None, no_color, width)
     if conditions and any(_fails(r, conditions) for r in reports):
         raise typer.Exit(EXIT_FAIL_ON)
 
@@ -163,26 +165,67 @@ def _paths(files: list[str]) -> list[str]:
 
     if not files:
         raise UsageError("give at least one article file, or - for stdin")
-    return expand_inputs(files)
+    notes: list[str] = []
+    try:
+        return expand_inputs(files, notes)
+    finally:
+        for note in notes:  # what the walk skipped: loops, duplicates, unreadable directories
+            _err(note)
 
 
 def _check_all(paths: list[str], jobs: int, args: tuple, output_dir: Path | None, fmt: Format, registry):  # type: ignore[no-untyped-def]
-    """Check every article; with --output-dir write each report as it comes, else return them all."""
-    from claims.batch import check_many
+    """Check every article; with --output-dir write each report as it comes, else return them all.
 
+    With --output-dir, a failure (an unreadable article, a refused output file) stops the run, and a line
+    before the error says which reports were written and which article failed."""
+    from claims.batch import check_many, report_names
+
+    names = report_names(paths, _SUFFIX[fmt.value]) if output_dir is not None else []
     reports = []
-    progress = _progress(len(paths))
+    written: list[Path] = []
     try:
-        for n, report in enumerate(check_many(paths, jobs, *args), start=1):
-            if output_dir is not None:
-                _write_report(report, registry, fmt, output_dir)
-            reports.append(report)
+        progress = _progress(len(paths))
+        try:
+            for n, report in enumerate(check_many(paths, jobs, *args), start=1):
+                if output_dir is not None:
+                    written.append(_write_report(report, registry, fmt, output_dir, names[n - 1]))
+                reports.append(report)
+                if progress is not None:
+                    progress[0].update(progress[1], completed=n)
+        finally:
             if progress is not None:
-                progress[0].update(progress[1], completed=n)
-    finally:
-        if progress is not None:
-            progress[0].stop()
+                progress[0].stop()
+    except (Exception, KeyboardInterrupt):
+        if written:
+            _err(_partly_written(paths, written))
+        raise
     return reports
+
+
+def _partly_written(paths: list[str], written: list[Path]) -> str:
+    shown = ", ".join(str(w) for w in written[:5]) + (", ..." if len(written) > 5 else "")
+    failed = paths[len(written)]
+    after = len(paths) - len(written) - 1
+    rest = f"; the {after} after it were not checked" if after > 1 else "; the one after it was not checked"
+    return f"{len(written)} of {len(paths)} reports written ({shown}) before {failed} failed{rest if after else ''}:"
+
+
+def _print_overall(reports, fmt: Format | None, no_color: bool, width: int | None) -> None:  # type: ignore[no-untyped-def]
+    """The summary over all articles: a table after the reports in the terminal view, else one line on
+    stderr, so that stdout stays a valid report stream."""
+    from claims.batch import overall_summary
+
+    if fmt is Format.rich:
+        from claims.report.terminal import make_console, overall_table
+
+        console = make_console(no_color=no_color or bool(os.environ.get("NO_COLOR")), width=width)
+        console.print(overall_table(reports))
+        return
+    total = overall_summary(reports)
+    counts = ", ".join(
+        f"{total[k]} {k}" for k in ("corroborated", "disputed", "single-source", "unattributed")
+    )
+    _err(f"{len(reports)} articles checked, none failed: {total['claims']} claims ({counts})")
 
 
 def _progress(total: int):  # type: ignore[no-untyped-def]
@@ -192,7 +235,9 @@ def _progress(total: int):  # type: ignore[no-untyped-def]
 
     from claims.report.terminal import make_console
 
-    progress = Progress(console=make_console(file=sys.stderr), transient=True)
+    progress = Progress(
+        console=make_console(file=sys.stderr), transient=True, redirect_stdout=False, redirect_stderr=False
+    )
     progress.start()
     return progress, progress.add_task("checking", total=total)
 
@@ -207,16 +252,15 @@ _SUFFIX = {
 }
 
 
-def _write_report(report, registry, fmt: Format, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def _write_report(report, registry, fmt: Format, output_dir: Path, name: Path) -> Path:  # type: ignore[no-untyped-def]
     import io
 
-    output_dir.mkdir(parents=True, exist_ok=True)
-    name = "stdin" if report.document.path == "-" else Path(report.document.path).name
-    target = output_dir / (name + _SUFFIX[fmt.value])
+    from claims.batch import write_report_file
+
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         _print_reports([report], registry, fmt if fmt is not Format.rich else Format.json, True, 100)
-    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return write_report_file(output_dir, name, buffer.getvalue())
 
 
 def _check_date(value: str, what: str) -> None:
