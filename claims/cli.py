@@ -399,18 +399,13 @@ def import_(
     """
 
     def body():  # type: ignore[no-untyped-def]
-        from claims.store.importers import read_records
-
         registry = _registry(sources)
         with _open_store(db) as store:
             for name in files:
                 warnings: list[str] = []
-                records = list(
-                    read_records(
-                        name, registry, format=format, fallback_source=fallback_source, warnings=warnings
-                    )
+                result = _import_file(
+                    store, name, registry, format, fallback_source, create_sources, warnings
                 )
-                result = _with_progress(store, records, registry, create_sources, name)
                 for w in warnings[:5]:
                     _err(f"warning: {w}")
                 created = (
@@ -423,21 +418,92 @@ def import_(
     _run(debug, body)
 
 
-def _with_progress(store, records, registry, create_sources: bool, name: str):  # type: ignore[no-untyped-def]
-    if len(records) < 20_000 or not sys.stderr.isatty():
+def _import_file(store, name: str, registry, format, fallback_source, create_sources, warnings):  # type: ignore[no-untyped-def]
+    """Store one file's records as they are read. On a terminal a bar on stderr follows the bytes of the
+    records stored (the file's size is the total), with the claims stored, their rate and the time left."""
+    from collections import deque
+
+    from claims.store.importers import read_records
+
+    read = 0  # bytes read so far
+    ends: deque[int] = deque()  # the bytes read at the end of each record not stored yet
+    stored = 0
+
+    def at(n: int) -> None:
+        nonlocal read
+        read = n
+
+    def noted(records):  # type: ignore[no-untyped-def]
+        for record in records:
+            ends.append(read)
+            yield record
+
+    bar = _import_bar(name)
+    records = read_records(
+        name, registry, format=format, fallback_source=fallback_source, warnings=warnings, on_read=at
+    )
+    if bar is None:
         return store.add_claims(records, registry, create_sources=create_sources)
-    from rich.progress import Progress
 
-    from claims.report.terminal import make_console
+    def progress(n: int) -> None:
+        nonlocal stored
+        stored += n
+        done = read
+        for _ in range(min(n, len(ends))):
+            done = ends.popleft()
+        bar.update(done, stored)
 
-    with Progress(console=make_console(file=sys.stderr), transient=True) as progress:
-        task = progress.add_task(f"importing {name}", total=len(records))
-        return store.add_claims(
-            records,
-            registry,
-            create_sources=create_sources,
-            progress=lambda n: progress.update(task, completed=n),
+    with bar:
+        return store.add_claims(noted(records), registry, create_sources=create_sources, progress=progress)
+
+
+class _ImportBar:
+    """A transient progress bar on stderr: bytes stored of the file's total, claims, claims/s, time left."""
+
+    def __init__(self, name: str, total: int | None) -> None:
+        import time
+
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+        from claims.report.terminal import make_console
+
+        self.progress = Progress(
+            TextColumn("importing {task.description}", markup=False),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[claims]:,} claims, {task.fields[rate]:,.0f}/s"),
+            TimeRemainingColumn(),
+            console=make_console(file=sys.stderr),
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
+        self.task = self.progress.add_task(name, total=total, claims=0, rate=0.0)
+        self.started = time.monotonic()
+
+    def __enter__(self) -> _ImportBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, done_bytes: int, claims: int) -> None:
+        import time
+
+        rate = claims / max(time.monotonic() - self.started, 1e-6)
+        self.progress.update(self.task, completed=done_bytes, claims=claims, rate=rate)
+
+
+def _import_bar(name: str) -> _ImportBar | None:
+    """The bar for importing ``name``; none when stderr is not a terminal (a log or a pipe)."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        total = None if name == "-" else os.stat(name).st_size
+    except OSError:
+        total = None
+    return _ImportBar(name, total)
 
 
 @app.command()
