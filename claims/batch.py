@@ -84,6 +84,7 @@ class _Walk:
         self.skipped: dict[str, list[str]] = {}
         self.unreadable_root: str | None = None
         self.matched = 0  # files the last walk matched, those already listed included
+        self.file_links: list[tuple[Path, tuple[str, ...]]] = []  # links to files, taken last
 
     def first_time(self, path: Path) -> bool:
         """Whether this real file has not been listed yet (else it is noted as a duplicate)."""
@@ -111,8 +112,9 @@ class _Walk:
         except OSError as exc:
             self.unreadable_root = (exc.strerror or str(exc)).lower()
             return []
+        self.file_links = []
         self._dir(root, (), ((st.st_dev, st.st_ino),), segments, found, links, top=True)
-        while links:  # links to directories last, so that files keep their real names when they can
+        while links:  # links last, so that files keep their real names when they can
             path, rel, ancestors = links.pop(0)
             try:
                 st = path.stat()
@@ -126,6 +128,8 @@ class _Walk:
                 self._skip("walked", str(path))
             else:
                 self._dir(path, rel, (*ancestors, key), segments, found, links)
+        for path, rel in self.file_links:
+            self._file(path, rel, segments, found)
         return sorted(found)
 
     def _dir(self, path, rel, ancestors, segments, found, links, top=False) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +179,7 @@ class _Walk:
                     else:
                         links.append((child, child_rel, ancestors))
                 elif target_is_file:
-                    self._file(child, child_rel, segments, found)
+                    self.file_links.append((child, child_rel))
                 elif _could_match(child_rel, segments, directory=False):
                     self._skip("loops" if _is_link_loop(child) else "broken", str(child))
             else:
