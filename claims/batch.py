@@ -250,24 +250,26 @@ def _could_match(rel: tuple[str, ...], segments: list[str] | None, *, directory:
         if rel[-1].startswith("."):
             return False
         return directory or Path(rel[-1]).suffix.lower() in ARTICLE_SUFFIXES
-    return _match(rel, tuple(segments), 0, 0, directory)
+    return _matches(rel, tuple(segments), prefix=directory)
 
 
-@cache
-def _match(rel: tuple[str, ...], segs: tuple[str, ...], i: int, j: int, prefix: bool) -> bool:
-    """``rel[i:]`` against ``segs[j:]`` (glob rules: ``*`` does not match a leading dot); with ``prefix``,
-    whether ``rel[i:]`` can be the start of a match."""
-    if i == len(rel):
-        return (prefix and j < len(segs)) or all(s == "**" for s in segs[j:]) and not prefix
-    if j == len(segs):
-        return False
-    seg = segs[j]
-    hidden = rel[i].startswith(".") and not seg.startswith(".")
-    if seg == "**":
-        return _match(rel, segs, i, j + 1, prefix) or (not hidden and _match(rel, segs, i + 1, j, prefix))
-    if hidden or not fnmatch.fnmatchcase(rel[i], seg):
-        return False
-    return _match(rel, segs, i + 1, j + 1, prefix)
+def _matches(rel: tuple[str, ...], segs: tuple[str, ...], *, prefix: bool) -> bool:
+    """``rel`` against the glob parts ``segs`` (``*`` does not match a leading dot, ``**`` any number of
+    parts); with ``prefix``, whether ``rel`` can be the start of a match."""
+
+    @cache  # each (i, j) once: several ``**`` would otherwise try every split again
+    def match(i: int, j: int) -> bool:
+        if i == len(rel):
+            return j < len(segs) if prefix else all(s == "**" for s in segs[j:])
+        if j == len(segs):
+            return False
+        seg = segs[j]
+        hidden = rel[i].startswith(".") and not seg.startswith(".")
+        if seg == "**":
+            return match(i, j + 1) or (not hidden and match(i + 1, j))
+        return not hidden and fnmatch.fnmatchcase(rel[i], seg) and match(i + 1, j + 1)
+
+    return match(0, 0)
 
 
 def existing_store_url(db: str | None) -> str | None:
