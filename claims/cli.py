@@ -176,6 +176,8 @@ def check(
         _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi, decisions)
     else:
         _say(f"{len(paths)} reports written to {output_dir}")
+    if len(reports) > 1:
+        _print_overall(reports, fmt if output_dir is None else None, no_color, width)
     failures = _failures(reports, conditions)
     if failures:
         _err(_fail_on_message(conditions, failures))
@@ -187,26 +189,68 @@ def _paths(files: list[str]) -> list[str]:
 
     if not files:
         raise UsageError("give at least one article file, or - for stdin")
-    return expand_inputs(files)
+    notes: list[str] = []
+    try:
+        return expand_inputs(files, notes)
+    finally:
+        for note in notes:  # what the walk skipped: loops, duplicates, unreadable directories
+            _err(note)
 
 
 def _check_all(paths: list[str], jobs: int, args: tuple, output_dir: Path | None, fmt: Format, registry):  # type: ignore[no-untyped-def]
-    """Check every article; with --output-dir write each report as it comes, else return them all."""
-    from claims.batch import check_many
+    """Check every article; with --output-dir write each report as it comes, else return them all.
 
+    With --output-dir, a failure (an unreadable article, a refused output file) stops the run, and a line
+    before the error says which reports were written and which article failed."""
+    from claims.batch import check_many, report_names
+
+    names = report_names(paths, _SUFFIX[fmt.value]) if output_dir is not None else []
     reports = []
-    progress = _progress(len(paths))
+    written: list[Path] = []
     try:
-        for n, report in enumerate(check_many(paths, jobs, *args), start=1):
-            if output_dir is not None:
-                _write_report(report, registry, fmt, output_dir, _decisions([report], args[1]))
-            reports.append(report)
+        progress = _progress(len(paths))
+        try:
+            for n, report in enumerate(check_many(paths, jobs, *args), start=1):
+                if output_dir is not None:
+                    decisions = _decisions([report], args[1])
+                    written.append(_write_report(report, registry, fmt, output_dir, names[n - 1], decisions))
+                reports.append(report)
+                if progress is not None:
+                    progress[0].update(progress[1], completed=n)
+        finally:
             if progress is not None:
-                progress[0].update(progress[1], completed=n)
-    finally:
-        if progress is not None:
-            progress[0].stop()
+                progress[0].stop()
+    except (Exception, KeyboardInterrupt):
+        if written:
+            _err(_partly_written(paths, written))
+        raise
     return reports
+
+
+def _partly_written(paths: list[str], written: list[Path]) -> str:
+    shown = ", ".join(str(w) for w in written[:5]) + (", ..." if len(written) > 5 else "")
+    failed = paths[len(written)]
+    after = len(paths) - len(written) - 1
+    rest = f"; the {after} after it were not checked" if after > 1 else "; the one after it was not checked"
+    return f"{len(written)} of {len(paths)} reports written ({shown}) before {failed} failed{rest if after else ''}:"
+
+
+def _print_overall(reports, fmt: Format | None, no_color: bool, width: int | None) -> None:  # type: ignore[no-untyped-def]
+    """The summary over all articles: a table after the reports in the terminal view, else one line on
+    stderr, so that stdout stays a valid report stream."""
+    from claims.batch import overall_summary
+
+    if fmt is Format.rich:
+        from claims.report.terminal import make_console, overall_table
+
+        console = make_console(no_color=no_color or bool(os.environ.get("NO_COLOR")), width=width)
+        console.print(overall_table(reports))
+        return
+    total = overall_summary(reports)
+    counts = ", ".join(
+        f"{total[k]} {k}" for k in ("corroborated", "disputed", "single-source", "unattributed")
+    )
+    _err(f"{len(reports)} articles checked, none failed: {total['claims']} claims ({counts})")
 
 
 def _progress(total: int):  # type: ignore[no-untyped-def]
@@ -216,7 +260,9 @@ def _progress(total: int):  # type: ignore[no-untyped-def]
 
     from claims.report.terminal import make_console
 
-    progress = Progress(console=make_console(file=sys.stderr), transient=True)
+    progress = Progress(
+        console=make_console(file=sys.stderr), transient=True, redirect_stdout=False, redirect_stderr=False
+    )
     progress.start()
     return progress, progress.add_task("checking", total=total)
 
@@ -231,18 +277,17 @@ _SUFFIX = {
 }
 
 
-def _write_report(report, registry, fmt: Format, output_dir: Path, decisions=None) -> None:  # type: ignore[no-untyped-def]
+def _write_report(report, registry, fmt: Format, output_dir: Path, name: Path, decisions=None) -> Path:  # type: ignore[no-untyped-def]
     import io
 
-    output_dir.mkdir(parents=True, exist_ok=True)
-    name = "stdin" if report.document.path == "-" else Path(report.document.path).name
-    target = output_dir / (name + _SUFFIX[fmt.value])
+    from claims.batch import write_report_file
+
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         _print_reports(
             [report], registry, fmt if fmt is not Format.rich else Format.json, True, 100, decisions=decisions
         )
-    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return write_report_file(output_dir, name, buffer.getvalue())
 
 
 def _check_date(value: str, what: str) -> None:
@@ -405,18 +450,13 @@ def import_(
     """
 
     def body():  # type: ignore[no-untyped-def]
-        from claims.store.importers import read_records
-
         registry = _registry(sources)
         with _open_store(db) as store:
             for name in files:
                 warnings: list[str] = []
-                records = list(
-                    read_records(
-                        name, registry, format=format, fallback_source=fallback_source, warnings=warnings
-                    )
+                result = _import_file(
+                    store, name, registry, format, fallback_source, create_sources, warnings
                 )
-                result = _with_progress(store, records, registry, create_sources, name)
                 for w in warnings[:5]:
                     _err(f"warning: {w}")
                 created = (
@@ -429,22 +469,92 @@ def import_(
     _run(debug, body)
 
 
-def _with_progress(store, records, registry, create_sources: bool, name: str):  # type: ignore[no-untyped-def]
-    if len(records) < 20_000 or not sys.stderr.isatty():
+def _import_file(store, name: str, registry, format, fallback_source, create_sources, warnings):  # type: ignore[no-untyped-def]
+    """Store one file's records as they are read. On a terminal a bar on stderr follows the bytes of the
+    records stored (the file's size is the total), with the claims stored, their rate and the time left."""
+    from collections import deque
+
+    from claims.store.importers import read_records
+
+    read = 0  # bytes read so far
+    ends: deque[int] = deque()  # the bytes read at the end of each record not stored yet
+    stored = 0
+
+    def at(n: int) -> None:
+        nonlocal read
+        read = n
+
+    def noted(records):  # type: ignore[no-untyped-def]
+        for record in records:
+            ends.append(read)
+            yield record
+
+    bar = _import_bar(name)
+    records = read_records(
+        name, registry, format=format, fallback_source=fallback_source, warnings=warnings, on_read=at
+    )
+    if bar is None:
         return store.add_claims(records, registry, create_sources=create_sources)
-    from rich.markup import escape
-    from rich.progress import Progress
 
-    from claims.report.terminal import make_console
+    def progress(n: int) -> None:
+        nonlocal stored
+        stored += n
+        done = read
+        for _ in range(min(n, len(ends))):
+            done = ends.popleft()
+        bar.update(done, stored)
 
-    with Progress(console=make_console(file=sys.stderr), transient=True) as progress:
-        task = progress.add_task(f"importing {escape(visible(name))}", total=len(records))
-        return store.add_claims(
-            records,
-            registry,
-            create_sources=create_sources,
-            progress=lambda n: progress.update(task, completed=n),
+    with bar:
+        return store.add_claims(noted(records), registry, create_sources=create_sources, progress=progress)
+
+
+class _ImportBar:
+    """A transient progress bar on stderr: bytes stored of the file's total, claims, claims/s, time left."""
+
+    def __init__(self, name: str, total: int | None) -> None:
+        import time
+
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+        from claims.report.terminal import make_console
+
+        self.progress = Progress(
+            TextColumn("importing {task.description}", markup=False),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[claims]:,} claims, {task.fields[rate]:,.0f}/s"),
+            TimeRemainingColumn(),
+            console=make_console(file=sys.stderr),
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
+        self.task = self.progress.add_task(visible(name), total=total, claims=0, rate=0.0)
+        self.started = time.monotonic()
+
+    def __enter__(self) -> _ImportBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, done_bytes: int, claims: int) -> None:
+        import time
+
+        rate = claims / max(time.monotonic() - self.started, 1e-6)
+        self.progress.update(self.task, completed=done_bytes, claims=claims, rate=rate)
+
+
+def _import_bar(name: str) -> _ImportBar | None:
+    """The bar for importing ``name``; none when stderr is not a terminal (a log or a pipe)."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        total = None if name == "-" else os.stat(name).st_size
+    except OSError:
+        total = None
+    return _ImportBar(name, total)
 
 
 @app.command()

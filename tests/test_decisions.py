@@ -321,5 +321,5 @@ def test_cli_export_review_and_article_url(store_url, registry, tmp_path):
     assert review["url"] == article
     result = runner.invoke(app, [*args, "--review-url", "https://desk.example/checks/{key}"])
     assert json.loads(result.stdout)[0]["url"].startswith("https://desk.example/checks/")
-    two = runner.invoke(app, [*args, str(FOUNDING)])
+    two = runner.invoke(app, [*args, str(FOUNDING.parent / "en-dprk-troops-wire.txt")])
     assert two.exit_code == 2 and "exactly one article" in two.output

@@ -242,3 +242,20 @@ def legend() -> Text:
     t.append(" unattributed ", style="source.unattributed")
     t.append(" cue", style="cue")
     return t
+
+
+def overall_table(reports: list[Report]) -> Table:
+    """The summary over several articles, printed after their reports."""
+    table = Table(
+        title=f"All {len(reports)} articles checked",
+        title_justify="left",
+        show_header=True,
+        header_style="header",
+    )
+    table.add_column("claims", justify="right")
+    for label in VERDICTS:
+        table.add_column(label, justify="right", style=f"claim.{label}")
+    table.add_column("unattributed", justify="right")
+    total = {key: sum(r.summary[key] for r in reports) for key in ("claims", *VERDICTS, "unattributed")}
+    table.add_row(*(str(v) for v in total.values()))
+    return table

@@ -45,7 +45,7 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -98,19 +98,25 @@ def read_records(
     format: str | None = None,
     fallback_source: str = UNREGISTERED,
     warnings: list[str] | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> Iterator[ClaimRecord]:
-    """Records of a file in any supported format (by ``format``, else by extension; ``-`` is stdin)."""
+    """Records of a file in any supported format (by ``format``, else by extension; ``-`` is stdin).
+
+    ``on_read``, for progress, is called with the number of bytes read so far, before the records read
+    from them are yielded."""
     if (
         format is None and str(path) != "-"
     ):  # a missing, directory or binary path is said before its extension
         _open_binary(path).close()
     fmt = format or ("jsonl" if str(path) == "-" else detect_format(path))
     if fmt == "jsonl":
-        return read_jsonl(path, registry, fallback_source=fallback_source)
+        return read_jsonl(path, registry, fallback_source=fallback_source, on_read=on_read)
     if fmt == "csv":
-        return read_csv(path)
+        return read_csv(path, on_read=on_read)
     if fmt == "claimreview":
-        return read_claimreview(path, registry, fallback_source=fallback_source, warnings=warnings)
+        return read_claimreview(
+            path, registry, fallback_source=fallback_source, warnings=warnings, on_read=on_read
+        )
     raise InputError(f"{path}: unknown format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
@@ -118,10 +124,14 @@ def read_records(
 
 
 def read_jsonl(
-    path: str | Path, registry: Registry | None = None, *, fallback_source: str = UNREGISTERED
+    path: str | Path,
+    registry: Registry | None = None,
+    *,
+    fallback_source: str = UNREGISTERED,
+    on_read: Callable[[int], None] | None = None,
 ) -> Iterator[ClaimRecord]:
     """Claim records, one JSON object per line."""
-    with _open_lines(path) as lines:
+    with _open_lines(path, on_read) as lines:
         for line_no, line in lines:
             if not line.strip():
                 continue
@@ -139,12 +149,12 @@ def read_jsonl(
                 yield record_from_fields(data, where)
 
 
-def read_csv(path: str | Path) -> Iterator[ClaimRecord]:
+def read_csv(path: str | Path, *, on_read: Callable[[int], None] | None = None) -> Iterator[ClaimRecord]:
     """Claim records, one CSV row each, under a header row.
 
     Quoting is strict: a quote that is never closed would otherwise swallow the rest of the file into one
     field, and text after a closing quote (``"a"b``) be glued on silently."""
-    with _open_lines(path) as numbered:
+    with _open_lines(path, on_read) as numbered:
         physical = 0
 
         def lines() -> Iterator[str]:
@@ -266,14 +276,21 @@ def _flag(value: Any, key: str, where: str) -> bool:
 
 
 @contextmanager
-def _open_lines(path: str | Path) -> Iterator[Iterator[tuple[int, str]]]:
+def _open_lines(
+    path: str | Path, on_read: Callable[[int], None] | None = None
+) -> Iterator[Iterator[tuple[int, str]]]:
     """``(line number, text)`` of a UTF-8 file (BOM dropped, line ends kept) or of stdin (``-``).
 
-    Lines are decoded one at a time, so an undecodable byte is reported at its line."""
+    Lines are decoded one at a time, so an undecodable byte is reported at its line. ``on_read`` is
+    called with the bytes read so far before each line is given."""
     handle = sys.stdin.buffer if str(path) == "-" else _open_binary(path)
 
     def numbered() -> Iterator[tuple[int, str]]:
+        read = 0
         for n, raw in enumerate(handle, start=1):
+            read += len(raw)
+            if on_read is not None:
+                on_read(read)
             if n == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             try:
@@ -330,9 +347,12 @@ def read_claimreview(
     *,
     fallback_source: str = UNREGISTERED,
     warnings: list[str] | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> Iterator[ClaimRecord]:
     """Records of a ClaimReview JSON / JSON-LD file, a page embedding JSON-LD, or a Fact Check Tools file."""
     content = _read_text(path)
+    if on_read is not None:  # read whole: every record comes after all of its bytes
+        on_read(len(content.encode("utf-8")))
     stripped = content.lstrip()
     if stripped.startswith("<"):
         documents = []

@@ -7,6 +7,7 @@ Everything downstream refers to the text returned here: offsets are indices into
 from __future__ import annotations
 
 import codecs
+import errno
 import sys
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def read_input(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Input
         return decode_bytes(data, path="-", max_bytes=max_bytes)
     p = Path(path)
     if not p.exists():
+        if p.is_symlink():  # the link is there; what it points to is not, or it points back at itself
+            if _is_link_loop(p):
+                raise InputError(f"{name}: is a symbolic link loop (following it leads back to itself)")
+            raise InputError(f"{name}: is a broken symbolic link (what it points to does not exist)")
         raise InputError(f"{name}: no such file")
     if p.is_dir():
         raise InputError(f"{name}: is a directory, not an article file")
@@ -56,6 +61,14 @@ def read_input(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Input
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
     return decode_bytes(data, path=name, max_bytes=max_bytes)
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def decode_bytes(data: bytes, *, path: str = "-", max_bytes: int = DEFAULT_MAX_BYTES) -> InputText:
