@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from claims import lang
 from claims.attribution.lexicon import Lexicon, Tok
 from claims.attribution.mentions import Cue, Mention
 from claims.attribution.registry import MEDIA_KINDS, Registry
@@ -108,7 +109,8 @@ class Rules:
     def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
         self.registry = registry
         self.lexicon = lexicon
-        self.ar = lexicon.language == "ar"
+        # which grammar reads the sentences: the Arabic one (verb first, clitics) or the English one
+        self.ar = lang.get(lexicon.language).grammar == "arabic"
 
     # -- entry point -------------------------------------------------------------------------------
     def resolve(
