@@ -149,20 +149,23 @@ def for_pipeline(spacy_code: str) -> Language:
 
 def for_word(word: str) -> Language | None:
     """The first language whose script a normalised word is written in (None for digits, mixed words)."""
-    for language in _registry().values():
-        if language.writes(word):
-            return language
+    if word:
+        for writes, language in _writers():
+            if writes(word):
+                return language
     return None
+
+
+@cached
+def _writers() -> tuple[tuple[Callable[[str], bool], Language], ...]:
+    return tuple((SCRIPTS[language.script], language) for language in _registry().values())
 
 
 def detect(text: str) -> str:
     """The code of the language whose script most letters of ``text`` are written in (the first language
     on a tie: Arabic over English); "" when it has no letters of a known script."""
-    scripts: dict[str, str] = {}
-    for language in _registry().values():
-        scripts.setdefault(language.script, language.code)
-    tests = [(LETTERS[script], code) for script, code in scripts.items()]
-    counts = dict.fromkeys(scripts.values(), 0)
+    tests = _letter_tests()
+    counts = {code: 0 for _, code in tests}
     for ch in text:
         if ch.isalpha():
             for is_in, code in tests:
@@ -171,6 +174,14 @@ def detect(text: str) -> str:
                     break
     best = max(counts.values(), default=0)
     return next((code for code, n in counts.items() if n == best), "") if best else ""
+
+
+@cached
+def _letter_tests() -> tuple[tuple[Callable[[str], bool], str], ...]:
+    scripts: dict[str, str] = {}
+    for language in _registry().values():
+        scripts.setdefault(language.script, language.code)
+    return tuple((LETTERS[script], code) for script, code in scripts.items())
 
 
 def name_language(name: str) -> str:
@@ -205,7 +216,11 @@ def index_forms(word: str) -> tuple[str, ...]:
     return language.index_forms(word, stop) if language else (word,)
 
 
+@functools.lru_cache(maxsize=65536)
 def clitic_forms(word: str) -> tuple[str, ...]:
     """A normalised word under its clitics, in the language whose script it is written in."""
     language = for_word(word)
     return language.clitic_forms(word) if language else (word,)
+
+
+_CACHES.append(clitic_forms)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.abc import Traversable
 from typing import Any
 
@@ -147,23 +148,23 @@ class Language:
 
     # --- word lists ---------------------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def stopwords(self) -> tuple[str, ...]:
         return tuple(self.data["words"].get("stopwords", {}).get("words", ()))
 
-    @property
+    @cached_property
     def months(self) -> dict[str, int]:
         """Month names as written in the data (not normalised) -> month number."""
         return {k: int(v) for k, v in self.data["words"].get("months", {}).items()}
 
-    @property
+    @cached_property
     def ambiguous_months(self) -> frozenset[str]:
         """Month names that are also common words ("may"): months only next to a number."""
         return frozenset(
             normalize(w) for w in self.data["words"].get("dates", {}).get("ambiguous_months", ())
         )
 
-    @property
+    @cached_property
     def source_names(self) -> dict[str, tuple[str, ...]]:
         """Registry id -> names of that source written in this language (``sources.toml``)."""
         return {k: tuple(v) for k, v in self.data["sources"].get("sources", {}).items()}
