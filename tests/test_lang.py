@@ -83,7 +83,13 @@ def test_lang_arabic_word_forms(word, clitic, content, index):
 
 @pytest.mark.parametrize(
     ("word", "index"),
-    [("fires", ["fire"]), ("butterflies", ["butterfly"]), ("the", []), ("said", ["said"]), ("2024", ["2024"])],
+    [
+        ("fires", ["fire"]),
+        ("butterflies", ["butterfly"]),
+        ("the", []),
+        ("said", ["said"]),
+        ("2024", ["2024"]),
+    ],
 )
 def test_lang_english_words_have_no_clitics_and_an_index_stem(word, index):
     en = lang.get("en")
