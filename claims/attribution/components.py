@@ -23,7 +23,7 @@ from claims import lang
 from claims.attribution.lexicon import Lexicon, Tok, load_lexicon
 from claims.attribution.mentions import Mention, MentionFinder, find_cues
 from claims.attribution.registry import Registry
-from claims.attribution.rules import Context, Part, Rules
+from claims.attribution.rules import Context, Part, rules_for
 from claims.text.normalize import normalize
 from claims.text.segment import quoted_tokens
 
@@ -114,7 +114,7 @@ class Attribution:
         self.use(registry)
 
     def use(self, registry: Registry) -> Attribution:
-        self.rules = Rules(registry, self.lexicon)
+        self.rules = rules_for(registry, self.lexicon)
         return self
 
     def __call__(self, doc: Doc) -> Doc:
