@@ -153,6 +153,7 @@ def test_lang_every_bundled_language_reads_all_its_files():
         assert language.data["cues"]["verbs"], code
         assert len(language.stopwords) > 50, code
         assert sorted(set(language.months.values())) == list(range(1, 13)), code
+        assert language.data["relations"]["negation"] and language.data["relations"]["numbers"], code
 
 
 def test_lang_folder_without_language_toml_is_a_data_error(tmp_path):

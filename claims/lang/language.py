@@ -1,4 +1,5 @@
-"""A language: a folder of data (``language.toml``, ``cues.toml``, ``words.toml``, ``sources.toml``) and, for a
+"""A language: a folder of data (``language.toml``, ``cues.toml``, ``words.toml``, ``sources.toml``,
+``relations.toml``) and, for a
 bundled language, at most one module of code for what the data cannot say (``root``, ``index_stem``)."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ LETTERS: dict[str, Callable[[str], bool]] = {
     "cyrillic": lambda ch: "\u0400" <= ch <= "\u04ff",
 }
 
-FILES = ("cues", "words", "sources")
+FILES = ("cues", "words", "sources", "relations")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Language:
     clitics: Clitics
     word_endings: tuple[str, ...]
     name_endings: tuple[str, ...]
-    data: dict[str, dict[str, Any]]  # file name (cues, words, sources) -> its tables
+    data: dict[str, dict[str, Any]]  # file name (cues, words, sources, relations) -> its tables
     root_of: Callable[[str], str] | None = None
     index_stem: Callable[[str], str] | None = None
 

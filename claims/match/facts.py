@@ -1,8 +1,9 @@
 """What a statement asserts, as far as comparing two statements needs: its words, negations, hedges,
 antonym words, names from closed sets (countries, currencies, ...), figures and dates.
 
-Pure helpers for :mod:`claims.match.relate`. Words come from ``claims/data/lexicons/relations.toml``; word
-forms, endings, roots and month names from the language layer (:mod:`claims.lang`). Every helper works on the matching
+Pure helpers for :mod:`claims.match.relate`. Words come from each language's ``relations.toml`` (and the
+fact-checkers' ratings from ``claims/data/lexicons/relations.toml``); word forms, endings, roots and month
+names from the language layer (:mod:`claims.lang`). Every helper works on the matching
 form of the text (:func:`claims.text.normalize.normalize`), so Arabic-Indic digits, thousands separators,
 hamza and ta marbuta spellings are already folded.
 """
@@ -285,17 +286,15 @@ def _norm_map(table: dict[str, float]) -> dict[str, float]:
 
 @lang.cached
 def relation_languages() -> frozenset[str]:
-    """The languages ``relations.toml`` has word lists for."""
-    data = load_toml("lexicons/relations.toml")
-    return frozenset(code for code in lang.codes() if code in data)
+    """The languages that have relation word lists (``claims/lang/<code>/relations.toml``)."""
+    return frozenset(code for code in lang.codes() if lang.get(code).data["relations"])
 
 
 @cache
 def load_relation_lexicon(language: str) -> RelationLexicon:
-    """The words of ``relations.toml`` for one language, normalised and indexed; none for a language that
-    has no section there."""
-    data = load_toml("lexicons/relations.toml")
-    words = data.get(lang.get(language).code, {})
+    """The words of a language's ``relations.toml``, normalised and indexed; none for a language without
+    one."""
+    words = lang.get(language).data["relations"]
     denial = {normalize(w) for w in words.get("denial", [])}
     negation = [(w, "negation") for w in words.get("negation", [])]
     negating = [(w, "denial" if normalize(w) in denial else "negating") for w in words.get("negating", [])]
@@ -307,7 +306,7 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         for side in ("a", "b"):
             for word in _expand(family[side], families, names):
                 antonym_entries.setdefault(word, []).append((index, side))
-    nums = data["numbers"].get(language, {})
+    nums = words.get("numbers", {})
     bounds = [(p, kind) for kind in ("approx", "lower", "upper") for p in nums.get(kind, [])]
     numbers = NumberWords(
         words=_norm_map(nums.get("words", {})),
@@ -797,7 +796,7 @@ class ExclusiveSets:
 
 @cache
 def load_exclusive_sets(language: str) -> ExclusiveSets:
-    sets = load_toml("lexicons/relations.toml").get(lang.get(language).code, {}).get("exclusive", [])
+    sets = lang.get(language).data["relations"].get("exclusive", [])
     entries = []
     for s, group in enumerate(sets):
         for m, forms in enumerate(group["members"]):
