@@ -120,6 +120,9 @@ def test_lang_clitics_come_from_the_data(tmp_path, restore_languages):
     lang.register_folder(folder)
     assert lang.get("ar").clitic_forms("فقال") == ("فقال",)
     assert lang.get("ar").clitic_forms("وقال") == ("وقال", "قال")
+    lang.unregister("ar")
+    assert lang.get("ar").clitic_forms("فقال") == ("فقال", "قال")
+    assert lang.codes() == ("ar", "en")  # Arabic keeps its place: it wins ties when text is read
 
 
 def test_lang_month_names_are_loaded_once_for_every_reader():

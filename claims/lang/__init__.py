@@ -92,27 +92,26 @@ def _bundled(code: str) -> Language:
 
 
 def _registry() -> dict[str, Language]:
-    if not _languages:
-        for code in LANGUAGES:
-            _languages[code] = _bundled(code)
+    if not _languages:  # all or nothing: a bad folder in CLAIMS_LANG_PATH fails every time it is asked
+        found = {code: _bundled(code) for code in LANGUAGES}
         for entry in os.environ.get(ENV_PATH, "").split(os.pathsep):
             if entry:
-                _add(Path(entry))
+                language = _read_folder(Path(entry))
+                found[language.code] = language
+        _languages.update(found)
     return _languages
 
 
-def _add(folder: Path) -> Language:
+def _read_folder(folder: Path) -> Language:
     if not (folder / "language.toml").is_file():
         raise DataError(f"{folder}: not a language folder (no language.toml)")
-    language = load_folder(folder, str(folder))
-    _languages[language.code] = language
-    return language
+    return load_folder(folder, str(folder))
 
 
 def register_folder(path: str | os.PathLike[str]) -> Language:
     """Add (or replace) the language whose data is in the folder ``path``; returns it."""
-    _registry()
-    language = _add(Path(path))
+    language = _read_folder(Path(path))
+    _registry()[language.code] = language  # a language replaced keeps its place in the order
     _changed()
     return language
 
@@ -120,9 +119,10 @@ def register_folder(path: str | os.PathLike[str]) -> Language:
 def unregister(code: str) -> None:
     """Forget a registered language (the bundled ones come back as bundled)."""
     registry = _registry()
-    registry.pop(code, None)
     if code in LANGUAGES:
         registry[code] = _bundled(code)
+    else:
+        registry.pop(code, None)
     _changed()
 
 
