@@ -12,7 +12,7 @@ from claims.errors import DataError
 
 @cache
 def load_toml(name: str) -> dict[str, Any]:
-    """Load ``claims/data/<name>`` (e.g. ``lexicons/en.toml``)."""
+    """Load ``claims/data/<name>`` (e.g. ``lexicons/layout.toml``)."""
     resource = files("claims") / "data" / name
     try:
         return tomllib.loads(resource.read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("CLAIMS_DB", raising=False)
     monkeypatch.delenv("CLAIMS_SOURCES", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("CLAIMS_LANG_PATH", raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from claims import lang
 from claims.match.facts import (
     conflicting_dates,
     find_dates,
@@ -35,7 +36,6 @@ from claims.match.relate import (
     pair_features,
     relate,
 )
-from claims.resources import load_toml
 from claims.text.normalize import normalize, script_of
 
 from .conftest import ROOT
@@ -545,9 +545,8 @@ def test_relations_lexicon_loads_for_each_language():
 
 
 def test_antonym_families_are_well_formed():
-    data = load_toml("lexicons/relations.toml")
     for language in ("ar", "en"):
-        families = data[language]["antonyms"]
+        families = lang.get(language).data["relations"]["antonyms"]
         names = [f["name"] for f in families]
         assert len(names) == len(set(names)), "family names are unique"
         pairs = 0
@@ -563,9 +562,8 @@ def test_antonym_families_are_well_formed():
 
 
 def test_exclusive_members_do_not_repeat_within_a_set():
-    data = load_toml("lexicons/relations.toml")
     for language in ("ar", "en"):
-        for group in data[language]["exclusive"]:
+        for group in lang.get(language).data["relations"]["exclusive"]:
             seen: dict[str, int] = {}
             for m, forms in enumerate(group["members"]):
                 assert forms, group["name"]

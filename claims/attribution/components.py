@@ -19,10 +19,11 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from claims.attribution.lexicon import Lexicon, Tok, load_lexicon, token_forms
+from claims import lang
+from claims.attribution.lexicon import Lexicon, Tok, load_lexicon
 from claims.attribution.mentions import Mention, MentionFinder, find_cues
 from claims.attribution.registry import Registry
-from claims.attribution.rules import Context, Part, Rules
+from claims.attribution.rules import Context, Part, rules_for
 from claims.text.normalize import normalize
 from claims.text.segment import quoted_tokens
 
@@ -38,7 +39,8 @@ def default_registry(path: str | None = None) -> Registry:
 
 
 def _language(nlp: Language) -> str:
-    return "ar" if nlp.lang == "ar" else "en"
+    """The language the pipeline reads; an unsupported one is an error, never read as another."""
+    return lang.for_pipeline(nlp.lang).code
 
 
 @Language.factory("claims_sources", default_config={"sources": None})
@@ -68,7 +70,7 @@ _TOKENS_KEY = "claims_tokens"
 @lru_cache(maxsize=200_000)
 def _forms(text: str, language: str) -> tuple[str, tuple[str, ...], bool]:
     norm = normalize(text)
-    return norm, token_forms(norm, language), not any(ch.isalnum() for ch in text)
+    return norm, lang.get(language).clitic_forms(norm), not any(ch.isalnum() for ch in text)
 
 
 def _tok(i: int, text: str, idx: int, quoted: bool, language: str) -> Tok:
@@ -112,7 +114,7 @@ class Attribution:
         self.use(registry)
 
     def use(self, registry: Registry) -> Attribution:
-        self.rules = Rules(registry, self.lexicon)
+        self.rules = rules_for(registry, self.lexicon)
         return self
 
     def __call__(self, doc: Doc) -> Doc:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
-from claims.resources import load_toml
+from claims import lang
 from claims.text.normalize import normalize
-
-LANGUAGES = ("ar", "en")
 
 
 @dataclass(frozen=True)
@@ -25,23 +22,6 @@ class Tok:
     end: int
     quoted: bool = False
     is_punct: bool = False
-
-
-def token_forms(norm: str, language: str) -> tuple[str, ...]:
-    """The token itself and, in Arabic, the word under its clitics: وقال → قال, لوكالة → وكالة, للوكالة → الوكالة."""
-    if language != "ar" or len(norm) < 3:
-        return (norm,)
-    out = [norm]
-    bases = [norm]
-    if norm[0] in "وف":
-        bases.append(norm[1:])
-    for base in bases:
-        if len(base) > 2 and base[0] in "بلك":
-            if base.startswith("لل"):
-                out.append("ال" + base[2:])
-            out.append(base[1:])
-    out.extend(bases[1:])
-    return tuple(dict.fromkeys(out))
 
 
 @dataclass
@@ -119,9 +99,15 @@ def tokenize_phrase(phrase: str, language: str) -> tuple[str, ...]:
     return tuple(normalize(t.text) for t in pipeline(language).tokenizer(phrase) if not t.is_space)
 
 
-@cache
 def load_lexicon(language: str) -> Lexicon:
-    data = load_toml(f"lexicons/{language}.toml")
+    """The cue lexicon of ``language`` (``claims/lang/<code>/cues.toml``)."""
+    return _load_lexicon(lang.get(language))
+
+
+@lang.cached
+def _load_lexicon(language_data: lang.Language) -> Lexicon:
+    language = language_data.code
+    data = language_data.data["cues"]
     categories: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for (section, key), category in CATEGORY_SECTIONS.items():
         for phrase in data.get(section, {}).get(key, []):
@@ -144,7 +130,3 @@ def load_lexicon(language: str) -> Lexicon:
     return Lexicon(
         language, cues.finish(), anonymous.finish(), descriptions.finish(), feminine, np_stop, boundaries
     )
-
-
-def all_lexicons() -> Iterable[Lexicon]:
-    return (load_lexicon(lang) for lang in LANGUAGES)

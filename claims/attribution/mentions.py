@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from claims import lang
 from claims.attribution.lexicon import Lexicon, PhraseIndex, Tok, tokenize_phrase
 from claims.attribution.registry import Registry
 
@@ -53,6 +54,8 @@ class MentionFinder:
 
     def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        # where names are capitalised, a lower-case word is never a near-miss spelling of one
+        self.capitalised = lang.get(lexicon.language).capitalised_names
         self.index = PhraseIndex()
         fuzzy: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
         for name, source in registry.aliases(lexicon.language):
@@ -103,7 +106,7 @@ class MentionFinder:
 
     def _fuzzy_at(self, toks: Sequence[Tok], i: int) -> Mention | None:
         tok = toks[i]
-        if (self.lexicon.language == "en" and not tok.text[:1].isupper()) or len(tok.norm) < 3:
+        if (self.capitalised and not tok.text[:1].isupper()) or len(tok.norm) < 3:
             return None
         # the longest window of word tokens starting here bounds the alias lengths worth trying
         span = 1

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from claims import lang
 from claims.errors import DataError
 from claims.resources import load_toml
-from claims.text.normalize import normalize, script_of
+from claims.text.normalize import normalize
 from claims.types import ANONYMOUS, UNATTRIBUTED, Source
 
 KINDS = frozenset(
@@ -132,12 +133,17 @@ class Registry:
         return hits[:limit]
 
     def aliases(self, language: str) -> Iterator[tuple[str, Source]]:
-        """Every name usable in ``language`` text: Arabic names for ar, Latin-script names for en."""
+        """Every name usable in ``language`` text: the registry's names written in its script (Arabic
+        names for ar, Latin-script names for en), then the names its language folder gives."""
+        code = lang.get(language).code
         for s in self:
             for name in s.names:
-                script = script_of(name)
-                if script == language or (script == "" and language == "en"):
+                if lang.name_language(name) == code:
                     yield name, s
+        for sid, names in lang.get(language).source_names.items():
+            if sid in self._sources:
+                for name in names:
+                    yield name, self._sources[sid]
 
 
 def _parse(entries: list[dict], origin: str) -> dict[str, Source]:

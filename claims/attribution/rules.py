@@ -1,6 +1,9 @@
 """Attribution rules: from the cues and mentions of one sentence to its attributed parts.
 
-Each rule family of Arabic and English news is one function:
+Each rule family of Arabic and English news is one step, shared by both grammars where it can be; what
+differs (where a subject is, where a content opens) is a method of each language's grammar:
+``claims/attribution/grammar_ar.py`` and ``grammar_en.py``, chosen by the ``grammar`` a language's data
+names (:func:`rules_for`).
 
 - cue-first    ``أعلنت وزارة الخارجية الروسية أن …`` / ``said X that …``        (verb, then source)
 - subject-first ``روسيا أكدت أن …`` / ``X said that …`` / ``…, X said.``          (source, then verb)
@@ -20,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from claims import lang
 from claims.attribution.lexicon import Lexicon, Tok
 from claims.attribution.mentions import Cue, Mention
 from claims.attribution.registry import MEDIA_KINDS, Registry
-from claims.text.normalize import normalize
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED
 
 _COMMAS = {",", "،", ";", "؛"}
@@ -31,14 +34,7 @@ _QUOTES = {'"', "«", "»", "“", "”", "'", "‘", "’", "''", "``"}
 _DOUBLE_QUOTES = {'"', "«", "»", "“", "”", "''", "``"}
 _DASHES = {"-", "–", "—", "―"}
 _MIN_PART_WORDS = 4
-_EN_SKIP_BEFORE_VERB = frozenset(
-    "has have had also previously later then will would did does repeatedly again recently publicly "
-    "initially once earlier never often always already just could should may might must can "
-    "reportedly apparently privately openly firmly flatly".split()
-)
 _EN_BE = frozenset("is are was were be been being".split())
-_EN_PASSIVE_CUES = frozenset("told asked quoted cited reported expected".split())
-_EN_NP_STOP = frozenset("that and but while because when if which who whom whose where as so or".split())
 _EN_PRONOUNS = frozenset("he she they it we i you".split())
 _EN_DETERMINERS = frozenset("the a an his her their its our my your this that these those".split())
 _SPEAKER_KINDS = frozenset(
@@ -55,16 +51,8 @@ _SPEAKER_KINDS = frozenset(
         "armed-group",
     }
 )
-# «حسابات مقربة من "تحرير الشام"»: inside a noun phrase «من» joins, it does not end it
-_AR_NP_JOINERS = frozenset({"من"})
 # Descriptions that name an institution (الوكالة، الوزارة), not a speaker going on (he, المتحدث).
 _INSTITUTIONS = frozenset({"agency", "newspaper", "state-media", "ministry"})
-_CHUNK_BREAKS = frozenset({",", "--", "—", "–", "―"})
-
-
-def _prepositional_article(norm: str) -> bool:
-    """للصحفيين، بالوزارة: a preposition fused with the article opens an adjunct, not the subject."""
-    return len(norm) > 4 and (norm.startswith("لل") or norm.startswith("بال") or norm.startswith("كال"))
 
 
 @dataclass
@@ -105,10 +93,25 @@ class Context:
 
 
 class Rules:
+    """The steps both grammars share. A grammar (:class:`claims.attribution.grammar_ar.ArabicRules`,
+    :class:`claims.attribution.grammar_en.EnglishRules`) says where a subject and a content are."""
+
+    #: how far after a reporting verb its complementiser may be, in tokens
+    COMPLEMENTIZER_WINDOW = 5
+    #: the longest unregistered noun phrase a prepositional cue may name as a source, in tokens
+    PREPOSITIONAL_NP_MAX = 12
+    #: whether a citing cue after the content still relays ("…, citing KCNA")
+    CITES_AFTER_CONTENT = True
+    #: whether a pronoun may reach back to a name mentioned in the previous sentence
+    PRONOUNS_REACH_MENTIONS = False
+    #: whether a content may open at a quote or colon anywhere in the complementiser's window
+    CONTENT_OPENS_ANYWHERE = False
+    #: whether an unnamed-source noun names the speaker anywhere in a noun phrase, not only at its head
+    DESCRIPTIONS_ANYWHERE = False
+
     def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
         self.registry = registry
         self.lexicon = lexicon
-        self.ar = lexicon.language == "ar"
 
     # -- entry point -------------------------------------------------------------------------------
     def resolve(
@@ -120,12 +123,51 @@ class Rules:
         persons = frozenset(
             m.value for m in mentions if m.kind == "source" and self._kind(m.value) == "person"
         )
-        sentence = _Sentence(toks, mentions, mention_at, cues, persons, self.ar)
+        sentence = _Sentence(
+            toks,
+            mentions,
+            mention_at,
+            cues,
+            persons,
+            self.CONTENT_OPENS_ANYWHERE,
+            self.DESCRIPTIONS_ANYWHERE,
+        )
         for start, end in self._split(sentence):
             sentence.parts.append(self._attribute(sentence, start, end, ctx))
         parts = sentence.parts
         self._remember(sentence, parts, ctx)
         return parts
+
+    # -- what each grammar says ---------------------------------------------------------------------
+    def _clause_start(self, s: _Sentence, cue: Cue) -> int | None:
+        """Where the clause introduced by ``cue`` starts, when it follows a clause boundary."""
+        raise NotImplementedError
+
+    def _subject(self, s: _Sentence, part: Part, verb: Cue, comp: int | None):  # type: ignore[no-untyped-def]
+        """The subject of a reporting verb: (mention or (start, end) or ((start, end), mention), rule)."""
+        raise NotImplementedError
+
+    def _np_after_prep(self, s: _Sentence, i: int, end: int) -> tuple[int, int] | None:
+        """The noun phrase a prepositional cue names when no registered source follows it."""
+        raise NotImplementedError
+
+    def _governing_order(self, s: _Sentence, verbs: list[Cue], end: int) -> list[Cue]:
+        """The reporting verbs of a part in the order they are tried."""
+        return verbs
+
+    def _content_before_source(self, s: _Sentence, part: Part, verb: Cue) -> bool:
+        """Whether the content is what comes before the source ("…, X said.")."""
+        return False
+
+    def _gender(self, source_id: str) -> str:
+        """The grammatical gender of a source: "" where verbs do not agree with one."""
+        return ""
+
+    def _before_connectors(self, s: _Sentence, i: int) -> int:
+        j = i - 1
+        while j >= 0 and s.is_connector(j):
+            j -= 1
+        return j
 
     # -- splitting ---------------------------------------------------------------------------------
     def _split(self, s: _Sentence) -> list[tuple[int, int]]:
@@ -150,39 +192,6 @@ class Rules:
             parts.append((start, end))
         return parts
 
-    def _clause_start(self, s: _Sentence, cue: Cue) -> int | None:
-        """Where the clause introduced by ``cue`` starts, when it follows a clause boundary."""
-        i = cue.start
-        if not self.ar and cue.has("verb"):
-            m = s.mention_ending_at(i, skip=_EN_SKIP_BEFORE_VERB)
-            subject = (m.start, m.end) if m else self._en_np_before(s, i)
-            if subject is None:
-                return None
-            i = subject[0]
-        j = i - 1
-        while j >= 0 and s.is_connector(j):
-            j -= 1
-        if j >= 0 and s.toks[j].text in _COMMAS:
-            return j + 1 if self.ar else i if j + 1 < i and s.is_connector(j + 1) else j + 1
-        if not self.ar and j + 1 < i and s.mention_at.get(i) is not None:
-            return i  # "Putin said X and analysts believe Y": a connector and a named subject suffice
-        if (
-            self.ar
-            and cue.has("verb")
-            and s.toks[i].norm[:1] in "وف"
-            and s.toks[i].norm not in s.toks[i].forms[1:]
-        ):
-            # «… الوضع الطارئ وقال التقرير إن …»: a reporting verb carrying «و» opens a clause of its own
-            # when its subject and a complementiser follow
-            comp = s.next_complementizer(cue.end, min(len(s.toks), cue.end + 12))
-            if (
-                comp is not None
-                and comp > cue.end
-                and (s.mention_at.get(cue.end) or not s.only_punct(cue.end, comp))
-            ):
-                return i
-        return None
-
     def _attribute(self, s: _Sentence, start: int, end: int, ctx: Context) -> Part:
         part = Part(start, end)
         cues = [c for c in s.cues if start <= c.start < end]
@@ -199,9 +208,9 @@ class Rules:
             part.source, part.cue, part.rule = ANONYMOUS, (impersonal.start, impersonal.end), "impersonal"
             part.content = self._content_after(s, impersonal.end, end)
         else:
-            if not self.ar and verbs and self._ends_part(s, verbs[-1], end):
-                verbs = [verbs[-1], *verbs[:-1]]  # "…, sources said." governs everything before it
-            for verb in verbs:  # the first reporting verb that really attributes
+            for verb in self._governing_order(
+                s, verbs, end
+            ):  # the first reporting verb that really attributes
                 self._verb(s, part, verb, ctx)
                 if part.cue:
                     break
@@ -226,13 +235,11 @@ class Rules:
 
     def _verb(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> None:
         part.cue = (verb.start, verb.end)
-        comp = s.next_complementizer(verb.end, min(part.end, verb.end + (20 if self.ar else 5)))
+        comp = s.next_complementizer(verb.end, min(part.end, verb.end + self.COMPLEMENTIZER_WINDOW))
         if verb.has("participle"):
             found, rule = None, "participle"
-        elif self.ar:
-            found, rule = self._ar_subject(s, part, verb, comp)
         else:
-            found, rule = self._en_subject(s, part, verb)
+            found, rule = self._subject(s, part, verb, comp)
         if isinstance(found, Mention):
             found = ((found.start, found.end), found)
         elif isinstance(found, tuple) and found and isinstance(found[0], int):
@@ -258,7 +265,7 @@ class Rules:
         # Content: after the complementiser, or — for "…, X said." — before the source.
         if rule == "inverted":
             part.content = s.trim(part.start, verb.start)
-        elif not self.ar and (self._cue_last(s, part, verb) or self._after_quote(s, part)):
+        elif self._content_before_source(s, part, verb):
             part.content = s.trim(part.start, part.mention[0] if part.mention else verb.start)
         elif comp is not None:
             part.content = s.trim(comp, part.end)
@@ -267,147 +274,6 @@ class Rules:
             if part.mention and part.mention[0] >= verb.end:
                 after = part.mention[1]
             part.content = self._content_after(s, after, part.end)
-
-    def _ar_subject(self, s: _Sentence, part: Part, verb: Cue, comp: int | None):  # type: ignore[no-untyped-def]
-        """VSO first (``قال وزير الخارجية سيرغي لافروف إن``), then a subject before the verb
-        (``روسيا أكدت أن``, ``وكانت الرئاسة التركية قد قالت إن``). Returns ((start, end), mention) or None."""
-        aux = self._after_auxiliary(s, part, verb)
-        if aux is not None:  # «كان وزير الخارجية الروسي أبلغ نظيره أن …»: كان + subject + verb
-            return (aux, s.best_mention_in(*aux)), "subject-first"
-        np = self._ar_np_after(s, verb.end, part.end, comp)
-        if np is not None:
-            m = s.best_mention_in(*np)
-            # an unknown noun phrase is a subject only when the content opens right after it
-            gap = [t for t in s.toks[np[1] : comp] if not t.is_punct] if comp is not None else []
-            opens = verb.start - part.start <= 1  # «وأشار X … إلى أن»: a sentence that opens with the cue
-            near = (
-                comp is not None
-                and (len(gap) <= 8 or opens)
-                and not any(np[1] <= c.start < comp and c.has("verb") for c in s.cues)
-            )
-            if m is not None or near:
-                return (np, m), "cue-first"
-            if comp is None and not verb.has("ambiguous") and self._clause_initial(s, part, verb):
-                # «وفي وقت سابق، أعلنت سلطات كازاخستان عقد جولة …»: a clause that opens with the cue names its
-                # subject next even without «أن»; take the head of the phrase
-                return ((np[0], min(np[1], np[0] + 3)), None), "cue-first"
-        if verb.has("nominal") or (comp is None and not self._opens_content(s, verb, part.end)):
-            return None, "cue-first"
-        k = verb.start
-        while k > part.start and s.toks[k - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
-            k -= 1
-        if k > part.start + 1 and s.toks[k - 1].text in _COMMAS:  # «خسرو كوران، القيادي في …، قال»
-            k -= 1
-        m = s.mention_ending_at(k)
-        if m is not None and m.start >= part.start:
-            return m, "subject-first"
-        j = k
-        while j > part.start and k - j < 16:
-            t = s.toks[j - 1]
-            if t.text in (".", ":") or t.norm in self.lexicon.subject_boundaries.get("open", ()):
-                break
-            if t.text in _COMMAS and k - j >= 2:
-                break
-            j -= 1
-        if j < k and (j in s.mention_at or self._can_open_subject(s.toks[j])):
-            m = s.best_mention_in(j, k)
-            bounded = (
-                j == part.start
-                or s.toks[j - 1].text in _COMMAS
-                or s.toks[j - 1].text in (".", ":")
-                or (s.toks[j - 1].norm in self.lexicon.subject_boundaries.get("open", ()))
-            )
-            if m is None and (k - j > 14 or (k - j > 8 and not bounded)):
-                return None, "cue-first"
-            return ((j, k), m), "subject-first"
-        return None, "cue-first"
-
-    def _ar_np_after(
-        self, s: _Sentence, i: int, end: int, comp: int | None, subject: bool = True
-    ) -> tuple[int, int] | None:
-        """The noun phrase right after an Arabic verb (or prepositional cue), up to the complementiser or a
-        preposition. A subject never opens with a preposition, a digit or a demonstrative."""
-        j = i
-        while j < end and s.toks[j].is_punct and s.toks[j].text not in _QUOTES:
-            j += 1
-        if subject and j < end and j not in s.mention_at and not self._can_open_subject(s.toks[j]):
-            return None
-        limit = comp if comp is not None else end
-        k = j
-        while k < limit and k - j < 12:
-            t = s.toks[k]
-            spaced_dash = t.text == "-" and k > 0 and s.toks[k - 1].end < t.start  # «- بحسب الشائعات -»
-            if t.is_punct and (spaced_dash or (t.text not in _QUOTES and t.text not in ("-", "(", ")"))):
-                break
-            if (k == j or t.norm not in _AR_NP_JOINERS) and (
-                t.forms[0] in self.lexicon.np_stop or _prepositional_article(t.norm)
-            ):
-                break
-            if (
-                any(c.start == k and (c.has("verb") or c.has("prep") or c.has("comp")) for c in s.cues)
-                and k > j
-            ):
-                break
-            k += 1
-        while k > j and s.toks[k - 1].text in _QUOTES and not s.toks[k - 1].quoted:
-            k -= 1
-        return (j, k) if k > j else None
-
-    def _en_subject(
-        self, s: _Sentence, part: Part, verb: Cue
-    ) -> tuple[Mention | tuple[int, int] | None, str]:
-        """``X said`` · ``X (R-Ga.) said`` · ``X, a spokesman, said`` · ``"…," said X`` · ``…, X said.``"""
-        lo = part.start
-        i = verb.start
-        tok = s.toks[i]
-        prev = s.toks[i - 1] if i > lo else None
-        # "the claims", "United States", "his reports": a noun, not a reporting verb; "is observed", "to think":
-        # a passive or an infinitive, not a finite reporting clause
-        capitalised = tok.text[:1].isupper() and not s.title_case
-        if prev is not None and (capitalised or prev.norm in _EN_DETERMINERS or prev.norm == "to"):
-            return None, ""
-        if prev is not None and prev.norm in _EN_BE and tok.norm not in _EN_PASSIVE_CUES:
-            return None, ""
-        after_quote = prev is not None and (
-            prev.text in _QUOTES or (prev.text in _COMMAS and i - 2 >= lo and s.toks[i - 2].text in _QUOTES)
-        )
-        if after_quote:
-            m = s.mention_after(verb.end, min(part.end, verb.end + 3))
-            if m is not None:
-                return m, "inverted"
-            np = self._en_np_after(s, verb.end, part.end)
-            if np:
-                return np, "inverted"
-        k = i
-        while k > lo and s.toks[k - 1].norm in _EN_SKIP_BEFORE_VERB:
-            k -= 1
-        if k > lo and s.toks[k - 1].text == ")":  # Sen. David Perdue (R-Ga.) said
-            j = k - 1
-            while j > lo and s.toks[j].text != "(":
-                j -= 1
-            if s.toks[j].text == "(":
-                k = j
-        m = s.mention_ending_at(k)
-        if m is not None and m.start >= lo:
-            return m, "subject-first"
-        if prev is not None and prev.norm in ("and", "but") and k == i:
-            first = s.mention_at.get(lo)
-            if first is not None and first.kind == "source":
-                return first, "coordinated"  # "Cruz exhorted Republicans … and said he was …"
-        np = self._en_np_before(s, k, lo)
-        if np:
-            m = s.best_mention_in(*np)
-            if m is not None and (m.start, m.end) == np:
-                return m, "subject-first"
-            return (np, m), "subject-first"
-        if prev is not None and prev.text in _COMMAS:  # "…, said Mr. Barrett, the lawyer for the agency."
-            m = s.mention_after(verb.end, min(part.end, verb.end + 3))
-            if m is not None:
-                return m, "inverted"
-            np = self._en_np_after(s, verb.end, part.end)
-            if np and (np[1] >= part.end or s.toks[np[1]].is_punct) and self._looks_like_name(s, *np):
-                return np, "inverted"
-        return None, "subject-first"
 
     def _opens_content(self, s: _Sentence, verb: Cue, end: int) -> bool:
         """A verb with no subject still attributes when content follows at once: «وأضاف: «…»», «وأوضح أن»."""
@@ -421,19 +287,6 @@ class Rules:
     def _all_quoted(self, s: _Sentence, start: int, end: int) -> bool:
         words = [t for t in s.toks[start:end] if not t.is_punct]
         return bool(words) and s.toks[start].text in _DOUBLE_QUOTES and all(t.quoted for t in words)
-
-    def _after_auxiliary(self, s: _Sentence, part: Part, verb: Cue) -> tuple[int, int] | None:
-        auxiliaries = self.lexicon.subject_boundaries.get("auxiliary", ())
-        k = verb.start
-        while k > part.start and s.toks[k - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
-            k -= 1
-        for j in range(k - 1, max(part.start - 1, k - 9), -1):
-            t = s.toks[j]
-            if t.norm in auxiliaries:
-                return (j + 1, k) if j + 1 < k and self._can_open_subject(s.toks[j + 1]) else None
-            if t.is_punct and t.text not in _QUOTES:
-                return None
-        return None
 
     def _negated(self, s: _Sentence, cue: Cue) -> bool:
         """«لم يذكر ماتيس …», "did not say": a negated reporting verb attributes nothing."""
@@ -451,34 +304,6 @@ class Rules:
         ):
             k -= 1
         return k < part.start or s.toks[k].text in _COMMAS or s.toks[k].text in (":", "-")
-
-    def _can_open_subject(self, tok: Tok) -> bool:
-        if tok.text[:1].isdigit() or any(f in self.lexicon.np_stop for f in tok.forms):
-            return False
-        # بالوزارة، للصحفيين: a preposition fused with the article opens an adjunct, not the subject
-        # (a bare ب or ل may be part of the word: بيان، لجنة، بوتين)
-        return not _prepositional_article(tok.norm)
-
-    def _ends_part(self, s: _Sentence, verb: Cue, end: int) -> bool:
-        """An English verb that closes its part after a comma: "…, sources said." """
-        rest = [t for t in s.toks[verb.end : end] if not t.is_punct]
-        before = s.toks[max(0, verb.start - 6) : verb.start]
-        return len(rest) <= 2 and any(t.text in _COMMAS for t in before)
-
-    def _after_quote(self, s: _Sentence, part: Part) -> bool:
-        """``"…," Melanie said`` — the source follows a closing quote: the quote is the content."""
-        if not part.mention or part.mention[0] <= part.start:
-            return False
-        prev = s.toks[part.mention[0] - 1]
-        if prev.text in _COMMAS and part.mention[0] - 2 >= part.start:
-            prev = s.toks[part.mention[0] - 2]
-        return prev.text in _QUOTES and any(t.quoted for t in s.toks[part.start : prev.i])
-
-    def _cue_last(self, s: _Sentence, part: Part, verb: Cue) -> bool:
-        """English "…, X said." — nothing but punctuation or time words after the cue."""
-        rest = [t for t in s.toks[verb.end : part.end] if not t.is_punct]
-        left = part.mention[0] if part.mention else verb.start
-        return len(rest) <= 3 and left > part.start + 2 and not s.next_complementizer(verb.end, part.end)
 
     def _colon(self, s: _Sentence, part: Part, ctx: Context) -> None:
         """``روسيا: …`` — a name then a colon at the start of the part; ``“…” ― Name`` at its end."""
@@ -517,12 +342,8 @@ class Rules:
         m = s.mention_after(chosen.end, min(part.end, chosen.end + 4), allow_heads=True)
         np = None
         if m is None:
-            np = (
-                self._ar_np_after(s, chosen.end, part.end, None, subject=False)
-                if self.ar
-                else self._en_np_after(s, chosen.end, part.end)
-            )
-            if np is not None and np[1] - np[0] > (6 if self.ar else 12):
+            np = self._np_after_prep(s, chosen.end, part.end)
+            if np is not None and np[1] - np[0] > self.PREPOSITIONAL_NP_MAX:
                 np = None
         if m is None and np is None:
             return
@@ -566,7 +387,7 @@ class Rules:
                     if via not in (part.source, ANONYMOUS, UNATTRIBUTED) and via not in part.via:
                         part.via.append(via)
             elif (cue.has("citing") or (cue.has("comp") and relays)) and (
-                cue.start <= content_start or not self.ar
+                cue.start <= content_start or self.CITES_AFTER_CONTENT
             ):
                 m = s.mention_after(cue.end, min(part.end, cue.end + 3), allow_heads=True)
                 if m is None or (part.mention and m.start < part.mention[1]):
@@ -608,7 +429,7 @@ class Rules:
         # speaker / pronoun: the last speaker; in Arabic a verb with no subject may also reach back to a
         # name in the previous sentence (see _continuation), an English pronoun may not.
         pronoun_gender = {"he": "m", "she": "f"}.get(s.toks[m.start].norm, gender)
-        speaker = self._last_speaker(ctx, pronoun_gender, mentions=self.ar)
+        speaker = self._last_speaker(ctx, pronoun_gender, mentions=self.PRONOUNS_REACH_MENTIONS)
         return speaker.source if speaker and speaker.source != UNREGISTERED else ANONYMOUS
 
     def _continuation(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> tuple[str, str]:
@@ -650,74 +471,6 @@ class Rules:
         src = self.registry.get(source_id)
         return src.kind if src else ""
 
-    def _gender(self, source_id: str) -> str:
-        if not self.ar:
-            return ""
-        src = self.registry.get(source_id)
-        if src is None:
-            return ""
-        if src.kind == "person":
-            return "m"
-        first = (src.name_ar or "").split(" ")[0]
-        head = normalize(first)
-        if (
-            first.endswith("ة")
-            or head in self.lexicon.feminine_heads
-            or normalize(first.removeprefix("ال")) in self.lexicon.feminine_heads
-        ):
-            return "f"
-        return "m"
-
-    def _en_np_before(self, s: _Sentence, k: int, lo: int = 0) -> tuple[int, int] | None:
-        """The noun phrase ending at ``k``: 'The New York Post', 'he', 'Derek Mitchell, who served …,'."""
-        end = k
-        if end > lo and s.toks[end - 1].text in _CHUNK_BREAKS:  # an apposition closes right before the verb
-            start = self._chunk_start(s, end - 1, lo, appositive=True)
-            if start is None or start >= end - 1 or s.toks[start - 1].text not in _CHUNK_BREAKS:
-                return None
-            name = self._chunk_start(s, start - 1, lo)
-            if name is None or not self._looks_like_name(s, name, start - 1):
-                return None
-            if any(c.start == start and c.has("citing") for c in s.cues):  # "NK News, citing KCNA, said"
-                return (name, start - 1)
-            return (name, end - 1)
-        start = self._chunk_start(s, end, lo)
-        if (
-            start is not None
-            and start < end
-            and not self._looks_like_name(s, start, end)
-            and end - start <= 6
-        ):
-            # "…, attorneys for the family said." — after a clause or a quote, any short noun phrase will do
-            before = s.toks[start - 1].text if start > lo else ""
-            if before in _COMMAS or before in _DOUBLE_QUOTES:
-                return (start, end)
-        if start is not None and start < end and not self._looks_like_name(s, start, end) and start - 1 > lo:
-            if s.toks[start - 1].norm in (
-                "and",
-                "or",
-            ):  # "Experts on North Korea and nuclear proliferation said"
-                start = self._chunk_start(s, start - 1, lo)
-        if start is None or start == end or end - start > 10 or not self._looks_like_name(s, start, end):
-            return None
-        return (start, end)
-
-    def _chunk_start(self, s: _Sentence, end: int, lo: int, appositive: bool = False) -> int | None:
-        j = end
-        while j > lo and end - j < (20 if appositive else 8):
-            t = s.toks[j - 1]
-            if (
-                t.text in _CHUNK_BREAKS
-                or t.text in _DOUBLE_QUOTES
-                or t.text in (";", ":", "(", ")")
-                or t.quoted
-            ):
-                break
-            if not appositive and t.norm in _EN_NP_STOP:
-                break
-            j -= 1
-        return j
-
     def _looks_like_name(self, s: _Sentence, i: int, j: int) -> bool:
         words = s.toks[i:j]
         if not words or any(t.norm in self.lexicon.np_stop and k == 0 for k, t in enumerate(words)):
@@ -731,15 +484,6 @@ class Rules:
             or first.norm in _EN_PRONOUNS
             or first.norm in _EN_DETERMINERS
         )
-
-    def _en_np_after(self, s: _Sentence, i: int, end: int) -> tuple[int, int] | None:
-        j = i
-        while j < end and j < i + 13:
-            t = s.toks[j]
-            if (t.is_punct and t.text not in ("'s", "’s", "-", ".", "&")) or t.norm in _EN_NP_STOP:
-                break
-            j += 1
-        return (i, j) if j > i else None
 
     def _remember(self, s: _Sentence, parts: list[Part], ctx: Context) -> None:
         mentioned: list[Speaker] = []
@@ -785,7 +529,8 @@ class _Sentence:
     mention_at: dict[int, Mention]
     cues: Sequence[Cue]
     persons: frozenset[str] = frozenset()
-    arabic: bool = True
+    content_opens_anywhere: bool = True
+    descriptions_anywhere: bool = True
     parts: list[Part] = field(default_factory=list)
 
     @property
@@ -815,8 +560,8 @@ class _Sentence:
                 return c.start
         for k in range(i, end):
             t = self.toks[k]
-            if not self.arabic and k > i and t.text not in (":",):
-                continue  # English content opens with "that" or right at a quote or colon
+            if not self.content_opens_anywhere and k > i and t.text not in (":",):
+                continue  # e.g. English content opens with "that" or right at a quote or colon
             if t.text in ("«", "“", ":") or (
                 t.text == '"'
                 and k + 1 < len(self.toks)
@@ -855,7 +600,9 @@ class _Sentence:
         inside = [
             m
             for m in self.mentions
-            if i <= m.start and m.end <= j and (m.kind == "source" or m.start - i <= 1 or self.arabic)
+            if i <= m.start
+            and m.end <= j
+            and (m.kind == "source" or m.start - i <= 1 or self.descriptions_anywhere)
         ]
         return next((m for m in inside if m.kind == "source" and m.value in self.persons), None) or (
             inside[0] if inside else None
@@ -868,3 +615,12 @@ class _Sentence:
         while j > i and self.toks[j - 1].is_punct and self.toks[j - 1].text not in _QUOTES:
             j -= 1
         return (i, j) if j > i else None
+
+
+def rules_for(registry: Registry, lexicon: Lexicon) -> Rules:
+    """The rules of the grammar that reads ``lexicon``'s language (``grammar`` in its language.toml)."""
+    from claims.attribution.grammar_ar import ArabicRules
+    from claims.attribution.grammar_en import EnglishRules
+
+    grammars: dict[str, type[Rules]] = {"arabic": ArabicRules, "english": EnglishRules}
+    return grammars[lang.get(lexicon.language).grammar](registry, lexicon)

@@ -1,8 +1,9 @@
 """What a statement asserts, as far as comparing two statements needs: its words, negations, hedges,
 antonym words, names from closed sets (countries, currencies, ...), figures and dates.
 
-Pure helpers for :mod:`claims.match.relate`. Words come from ``claims/data/lexicons/relations.toml`` (and
-month names from ``dates.toml``); nothing here reads anything else. Every helper works on the matching
+Pure helpers for :mod:`claims.match.relate`. Words come from each language's ``relations.toml`` (and the
+fact-checkers' ratings from ``claims/data/lexicons/relations.toml``); word forms, endings, roots and month
+names from the language layer (:mod:`claims.lang`). Every helper works on the matching
 form of the text (:func:`claims.text.normalize.normalize`), so Arabic-Indic digits, thousands separators,
 hamza and ta marbuta spellings are already folded.
 """
@@ -15,19 +16,12 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import cast
 
+from claims import lang
 from claims.resources import load_toml
 from claims.text.normalize import normalize
 
-LANGUAGES = ("ar", "en")
-
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|%|[^\W\d_]+(?:'[^\W\d_]+)*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-# Inflectional endings tolerated when a token is looked up in a word list (longest first).
-_SUFFIXES = {
-    "ar": ("هما", "ها", "هم", "ات", "ون", "ين", "ان", "وا", "ه", "ت", "ا", "ي"),
-    "en": ("ies", "ing", "es", "ed", "s", "d"),
-}
-_NAME_SUFFIXES = {"ar": ("ون", "ين", "ات", "ان", "ه"), "en": ("es", "s")}
 _MIN_STEM = 3
 _CACHE_LIMIT = 200_000
 YEARS = range(1900, 2101)
@@ -127,30 +121,15 @@ class DateMention:
 
 @lru_cache(maxsize=65536)
 def token_forms(norm: str, language: str) -> tuple[str, ...]:
-    """The token and the words under its clitics. Arabic: و ف (conjunctions), ب ل ك (prepositions),
-    لل (ل + ال), the article ال and the future prefix س: وبالحرب → بالحرب, الحرب, حرب; سيرتفع → يرتفع."""
-    if language != "ar" or len(norm) < 3:
-        return (norm,)
-    out = [norm]
-    if norm[0] in "وف" and len(norm) > 3:
-        out.append(norm[1:])
-    for base in list(out):
-        if base.startswith("لل") and len(base) > 4:
-            out += ["ال" + base[2:], base[2:]]
-        elif base[0] in "بلك" and len(base) > 3:
-            out.append(base[1:])
-    for base in list(out):
-        if base.startswith("ال") and len(base) > 4:
-            out.append(base[2:])
-        if base[0] == "س" and len(base) > 4 and base[1] in "يتن":
-            out.append(base[1:])
-    return tuple(dict.fromkeys(out))
+    """The token and the words under its clitics, the article and the future prefix
+    (:meth:`claims.lang.Language.content_forms`): وبالحرب → بالحرب, الحرب, حرب; سيرتفع → يرتفع."""
+    return lang.get(language).content_forms(norm)
 
 
 @lru_cache(maxsize=65536)
 def lookup_forms(norm: str, language: str) -> tuple[str, ...]:
     """Forms to look a token up in a word list: its clitic forms and those without a short ending."""
-    return _without_endings(norm, language, _SUFFIXES.get(language, ()))
+    return _without_endings(norm, language, lang.get(language).word_endings)
 
 
 @lru_cache(maxsize=65536)
@@ -167,7 +146,7 @@ def _first_word_forms(norm: str, language: str, mode: str) -> tuple[str, ...]:
 def name_forms(norm: str, language: str) -> tuple[str, ...]:
     """Like :func:`lookup_forms` for names, with only the endings of gender and number: «الأمريكية» is
     «أمريكي», but «الذهبي» (golden) is not «الذهب» (gold)."""
-    return _without_endings(norm, language, _NAME_SUFFIXES.get(language, ()))
+    return _without_endings(norm, language, lang.get(language).name_endings)
 
 
 def _without_endings(norm: str, language: str, suffixes: Sequence[str]) -> tuple[str, ...]:
@@ -187,19 +166,10 @@ def _without_endings(norm: str, language: str, suffixes: Sequence[str]) -> tuple
 
 @lru_cache(maxsize=65536)
 def skeleton(key: str, language: str) -> str:
-    """A rough Arabic root for comparing derived words: verb and participle prefixes dropped, long vowels
-    and final ta marbuta removed (يهبط / هبوط → هبط, ترتفع / ارتفاع / مرتفع → رتفع). English words are
-    returned as they are. Only skeletons of three letters or more are worth comparing.
-    """
-    if language != "ar":
-        return key
-    w = key
-    for _ in range(2):
-        if (len(w) >= 5 and w[0] in "يتنام") or (len(w) == 4 and w[0] in "يتنا"):
-            w = w[1:]
-    if len(w) >= 5 and w.startswith("ست"):
-        w = w[2:]
-    return w[:1] + "".join(c for c in w[1:] if c not in "اويه")
+    """A rough root for comparing derived words (:meth:`claims.lang.Language.root`): يهبط / هبوط → هبط.
+    Words of a language without roots are returned as they are. Only skeletons of three letters or more
+    are worth comparing."""
+    return lang.get(language).root(key)
 
 
 def _key(forms: tuple[str, ...]) -> str:
@@ -210,7 +180,6 @@ def _key(forms: tuple[str, ...]) -> str:
 @lru_cache(maxsize=8192)
 def tokenize(text: str, language: str) -> tuple[Token, ...]:
     """Words and numbers of ``text`` (any form; normalised here), with their clitic forms."""
-    language = language if language in LANGUAGES else "en"
     toks = []
     for i, word in enumerate(_TOKEN.findall(normalize(text))):
         forms = token_forms(word, language)
@@ -277,6 +246,8 @@ class NumberWords:
     percent: PhraseTable
     skip: frozenset[str]
     year_markers: frozenset[str]
+    compound_tens: bool  # tens then units make one number: twenty five
+    compound_joiner: str  # units, this conjunction, tens make one number: خمسة وعشرون
 
 
 @dataclass(frozen=True)
@@ -292,6 +263,7 @@ class RelationLexicon:
     family_names: tuple[str, ...]
     anchored: frozenset[int]  # families whose words are paired by what they are next to
     stopwords: frozenset[str]
+    auxiliaries: frozenset[str]  # a negation right after one of these bears on the verb: did not
     numbers: NumberWords
 
 
@@ -312,12 +284,17 @@ def _norm_map(table: dict[str, float]) -> dict[str, float]:
     return {normalize(k): float(v) for k, v in table.items()}
 
 
+@lang.cached
+def relation_languages() -> frozenset[str]:
+    """The languages that have relation word lists (``claims/lang/<code>/relations.toml``)."""
+    return frozenset(code for code in lang.codes() if lang.get(code).data["relations"])
+
+
 @cache
 def load_relation_lexicon(language: str) -> RelationLexicon:
-    """The words of ``relations.toml`` for one language (``ar`` or ``en``), normalised and indexed."""
-    language = language if language in LANGUAGES else "en"
-    data = load_toml("lexicons/relations.toml")
-    words = data[language]
+    """The words of a language's ``relations.toml``, normalised and indexed; none for a language without
+    one."""
+    words = lang.get(language).data["relations"]
     denial = {normalize(w) for w in words.get("denial", [])}
     negation = [(w, "negation") for w in words.get("negation", [])]
     negating = [(w, "denial" if normalize(w) in denial else "negating") for w in words.get("negating", [])]
@@ -329,7 +306,7 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         for side in ("a", "b"):
             for word in _expand(family[side], families, names):
                 antonym_entries.setdefault(word, []).append((index, side))
-    nums = data["numbers"][language]
+    nums = words.get("numbers", {})
     bounds = [(p, kind) for kind in ("approx", "lower", "upper") for p in nums.get(kind, [])]
     numbers = NumberWords(
         words=_norm_map(nums.get("words", {})),
@@ -341,6 +318,8 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         percent=PhraseTable.build((p, "%") for p in nums.get("percent", [])),
         skip=frozenset(normalize(w) for w in nums.get("skip", [])),
         year_markers=frozenset(normalize(w) for w in nums.get("year_markers", [])),
+        compound_tens=bool(nums.get("compound_tens")),
+        compound_joiner=nums.get("compound_joiner", ""),
     )
     return RelationLexicon(
         language=language,
@@ -354,6 +333,7 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         family_names=tuple(names),
         anchored=frozenset(i for i, f in enumerate(families) if f.get("anchored")),
         stopwords=frozenset(normalize(w) for w in words.get("stopwords", [])),
+        auxiliaries=frozenset(normalize(w) for w in words.get("auxiliaries", [])),
         numbers=numbers,
     )
 
@@ -476,7 +456,8 @@ def is_yes_no_question(text: str, toks: Sequence[Token], language: str) -> bool:
 
 def _has_article(tok: Token, language: str) -> bool:
     """A noun with the article («التوقف», «الإلغاء») names an event; it does not negate a predicate."""
-    return language == "ar" and any(f.startswith("ال") for f in tok.forms[:3] if len(f) > 3)
+    article = lang.get(language).clitics.article
+    return bool(article) and any(f.startswith(article) for f in tok.forms[:3] if len(f) > 3)
 
 
 def find_antonym_words(toks: Sequence[Token], language: str) -> list[Cue]:
@@ -545,8 +526,8 @@ def _context(toks: Sequence[Token], i: int, j: int, unit: str, lex: RelationLexi
         words.append(tok.key)
         break
     out = set(words)
-    if lex.language == "ar":
-        out |= {sk for w in words if len(sk := skeleton(w, "ar")) >= 3}
+    if lang.get(lex.language).has_roots:
+        out |= {sk for w in words if len(sk := skeleton(w, lex.language)) >= 3}
     return frozenset(out)
 
 
@@ -579,8 +560,8 @@ def find_quantities(toks: Sequence[Token], language: str, exclude: Iterable[int]
             value = v
             # compound numbers: twenty five, خمسة وعشرون
             if j < n and (w := _lookup(nums.words, toks[j])) is not None and w != value:
-                if (language == "en" and value >= 20 and w < 10) or (
-                    language == "ar" and toks[j].norm.startswith("و")
+                if (nums.compound_tens and value >= 20 and w < 10) or (
+                    nums.compound_joiner and toks[j].norm.startswith(nums.compound_joiner)
                 ):
                     value += w
                     j += 1
@@ -694,9 +675,9 @@ def format_quantity(q: Quantity) -> str:
 # --- dates --------------------------------------------------------------------------------------------
 
 
-@cache
+@lang.cached
 def _months() -> PhraseTable:
-    return PhraseTable.build(load_toml("lexicons/dates.toml")["months"].items())
+    return PhraseTable.build(lang.month_names().items())
 
 
 def find_dates(toks: Sequence[Token], language: str) -> list[DateMention]:
@@ -739,9 +720,7 @@ def find_dates(toks: Sequence[Token], language: str) -> list[DateMention]:
                 i += 3
                 continue
         found = months.match(toks, i, language)
-        if found and not (
-            toks[i].norm in ("may", "march") and language == "en" and not _near_number(toks, i)
-        ):
+        if found and not (toks[i].norm in lang.get(language).ambiguous_months and not _near_number(toks, i)):
             width, month = found[0]
             end = i + width
             day = day_at(i - 1) if i - 1 not in used else None
@@ -817,8 +796,7 @@ class ExclusiveSets:
 
 @cache
 def load_exclusive_sets(language: str) -> ExclusiveSets:
-    language = language if language in LANGUAGES else "en"
-    sets = load_toml("lexicons/relations.toml")[language].get("exclusive", [])
+    sets = lang.get(language).data["relations"].get("exclusive", [])
     entries = []
     for s, group in enumerate(sets):
         for m, forms in enumerate(group["members"]):

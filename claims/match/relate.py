@@ -54,6 +54,7 @@ from importlib.resources import files
 
 from rapidfuzz import fuzz, process
 
+from claims import lang
 from claims.errors import DataError
 from claims.match.facts import (
     Cue,
@@ -75,6 +76,7 @@ from claims.match.facts import (
     load_relation_lexicon,
     lookup_forms,
     rating_polarity,
+    relation_languages,
     skeleton,
     swapped_names,
     tokenize,
@@ -192,14 +194,14 @@ def _analyse(text: str, language: str) -> _Statement:
 
 
 def _skeletons(tok: Token, language: str) -> tuple[str, ...]:
-    if language != "ar" or tok.is_number:
+    if tok.is_number or not lang.get(language).has_roots:
         return ()
-    return _skeletons_of(tok.norm)
+    return _skeletons_of(tok.norm, language)
 
 
 @lru_cache(maxsize=65536)
-def _skeletons_of(norm: str) -> tuple[str, ...]:
-    return tuple({sk for f in lookup_forms(norm, "ar") if len(sk := skeleton(f, "ar")) >= 3})
+def _skeletons_of(norm: str, language: str) -> tuple[str, ...]:
+    return tuple({sk for f in lookup_forms(norm, language) if len(sk := skeleton(f, language)) >= 3})
 
 
 @lru_cache(maxsize=8192)
@@ -209,12 +211,12 @@ def _script(text: str) -> str:
 
 def _language(claim: str, evidence: str, language: str | None) -> str:
     """The language whose word lists apply: the one given ("ar", "ar-EG", "en") unless the claim is
-    plainly written in the other script; else the script of the claim (or evidence); else English."""
+    plainly written in another script; else the script of the claim (or evidence); else the default."""
     given = (language or "")[:2].lower()
     script = _script(claim) or _script(evidence)
-    if given in ("ar", "en") and script in ("", given):
+    if given in relation_languages() and script in ("", given):
         return given
-    return script or "en"
+    return script or lang.DEFAULT
 
 
 # --- similarity ---------------------------------------------------------------------------------------
@@ -392,11 +394,6 @@ def _cancel_shared(neg_a: list[Cue], neg_b: list[Cue], a: _Statement, b: _Statem
                 negs.remove(cue)
 
 
-_AUX = frozenset(
-    "do does did is are was were has have had will would can could should may might must be been".split()
-)
-
-
 def _match_in(tok: Token, language: str, other: _Statement) -> str:
     """The word of ``other`` that ``tok`` matches (same forms, same rough root, near spelling), or ""."""
     forms = set(lookup_forms(tok.norm, language))
@@ -418,7 +415,11 @@ def _negated(st: _Statement, cue: Cue, other: _Statement) -> tuple[str, str]:
     ('did not send', 'sent'), ('لم ترسل', 'ارسلت'); the counterpart is "" when there is none."""
     start = cue.start
     # English auxiliaries before 'not' read better with the cue: "did not send"
-    if cue.kind == "negation" and start > 0 and st.language == "en" and st.toks[start - 1].norm in _AUX:
+    if (
+        cue.kind == "negation"
+        and start > 0
+        and st.toks[start - 1].norm in load_relation_lexicon(st.language).auxiliaries
+    ):
         start -= 1
     scope = [i for i in st.content if i >= cue.end][:_NEGATION_SCOPE]
     for i in scope:

@@ -36,10 +36,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from rapidfuzz import fuzz, process
 
-from claims.attribution.lexicon import token_forms
-from claims.resources import load_toml
+from claims import lang
 from claims.store.index import match_text, stopwords
-from claims.text.normalize import is_arabic_char, normalize
+from claims.text.normalize import normalize
 from claims.types import StoredClaim
 
 if TYPE_CHECKING:
@@ -180,7 +179,7 @@ class _Aliases:
 
     def __init__(self, registry: Registry) -> None:
         by_first: dict[str, dict[tuple[str, ...], str]] = {}
-        for language in ("ar", "en"):
+        for language in lang.codes():
             for name, source in registry.aliases(language):
                 words = tuple(_WORD.findall(normalize(name)))
                 if words and not (len(words) == 1 and (len(words[0]) < 3 or words[0] in stopwords())):
@@ -197,7 +196,7 @@ class _Aliases:
         found: set[str] = set()
         get = self.by_first.get
         for i, word in enumerate(words):
-            for first in token_forms(word, "ar") if is_arabic_char(word[0]) else (word,):
+            for first in lang.clitic_forms(word):
                 for n, rests in get(first, ()):
                     sid = rests.get(tuple(words[i + 1 : i + 1 + n]))
                     if sid:
@@ -223,9 +222,9 @@ def _alias_index(registry: Registry) -> _Aliases:
     return cached[1]
 
 
-@cache
+@lang.cached
 def _months() -> dict[str, int]:
     """Month names that are not also common words: no abbreviations ("may", "mar"), no «اب» (father)."""
     stop = stopwords()
-    months = {normalize(k): int(v) for k, v in load_toml("lexicons/dates.toml")["months"].items()}
+    months = {normalize(k): v for k, v in lang.month_names().items()}
     return {k: v for k, v in months.items() if (len(k) >= 4 or " " in k) and k not in stop}

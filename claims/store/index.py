@@ -3,14 +3,15 @@
 What is indexed
 ---------------
 Each claim's text is normalised (``claims.text.normalize``: diacritics, hamza forms, ى/ي, ة/ه, digits and
-case folded), split into words, and every word that is not a stop-word
-(``claims/data/lexicons/stopwords.toml``) is written to ``claim.index_text`` in all of its *forms*:
+case folded), split into words, and every word that is not a stop-word (``[stopwords]`` of each
+``claims/lang/<code>/words.toml``) is written to ``claim.index_text`` in all of its *forms*, those of the
+language whose script it is written in (:func:`claims.lang.index_forms`):
 
-* Arabic: the word, the word under its clitics (``token_forms``: وقال → قال, للوكالة → الوكالة, وكالة),
+* Arabic: the word, the word under its clitics (وقال → قال, للوكالة → الوكالة, وكالة),
   and each of those without the article ال when at least three letters remain (الشمالية → شمالية). A
   query word is looked up in all of its forms too, so وقال finds قال and قال finds وقال, and a text
   written with the exact same form scores higher than one sharing only the stem.
-* Latin-script words: an s-stemmer (plural and third-person -s: fires → fire, butterflies → butterfly).
+* Latin-script words: English's s-stemmer (plural and third-person -s: fires → fire, butterflies → butterfly).
 * Numbers as written (after folding Arabic-Indic digits and thousands separators).
 
 The SQLite index is an FTS5 table over ``claim.index_text`` (external content; the store indexes each
@@ -44,9 +45,7 @@ from functools import cache
 from itertools import chain
 from typing import Any
 
-from claims.attribution.lexicon import token_forms
-from claims.resources import load_toml
-from claims.text.normalize import is_arabic_char, normalize
+from claims import lang
 
 FTS_TABLE = "claim_fts"
 # How many claims hold each index word (SQLite; migration 0003), for pruning queries without counting.
@@ -70,23 +69,9 @@ def is_index_table(name: str) -> bool:
     return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
 
 
-@cache
 def stopwords() -> frozenset[str]:
-    data = load_toml("lexicons/stopwords.toml")
-    return frozenset(normalize(w) for section in data.values() for w in section.get("words", ()))
-
-
-def _s_stem(word: str) -> str:
-    """Harman's s-stemmer: strip plural and third-person -s from an English word."""
-    if len(word) <= 3 or not word.endswith("s"):
-        return word
-    if word.endswith("ies") and not word.endswith(("eies", "aies")):
-        return word[:-3] + "y"
-    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
-        return word[:-1]
-    if word.endswith(("us", "ss")):
-        return word
-    return word[:-1]
+    """The stop words of every language (:func:`claims.lang.stopwords`)."""
+    return lang.stopwords()
 
 
 def word_forms(word: str) -> tuple[str, ...]:
@@ -95,30 +80,13 @@ def word_forms(word: str) -> tuple[str, ...]:
     if forms is None:
         if len(_FORMS) >= _FORMS_MAX:
             _FORMS.clear()
-        forms = _FORMS[word] = _word_forms(word)
+        forms = _FORMS[word] = lang.index_forms(word)
     return forms
 
 
 # word -> forms; a plain dict is the fastest cache here, and news vocabulary repeats a lot.
 _FORMS: dict[str, tuple[str, ...]] = {}
 _FORMS_MAX = 500_000
-
-
-def _word_forms(word: str) -> tuple[str, ...]:
-    stop = stopwords()
-    if word in stop or (len(word) == 1 and not word.isdigit()):
-        return ()
-    if is_arabic_char(word[0]):
-        if word[0] in "وف" and word[1:] in stop:
-            return ()
-        forms = list(token_forms(word, "ar"))
-        for form in tuple(forms):
-            if form.startswith("ال") and len(form) >= 5:
-                forms.append(form[2:])
-        return tuple(dict.fromkeys(forms))
-    if word.isascii() and word.isalpha():
-        return (_s_stem(word),)
-    return (word,)
 
 
 def _words(norm: str) -> list[str]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 
-from claims.resources import load_toml
+from claims import lang
 from claims.text.normalize import normalize
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -14,9 +13,9 @@ _DMY_NUM = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
-@lru_cache(maxsize=1)
+@lang.cached
 def _months() -> dict[str, int]:
-    return {normalize(k): int(v) for k, v in load_toml("lexicons/dates.toml")["months"].items()}
+    return {normalize(k): v for k, v in lang.month_names().items()}
 
 
 def parse_date(text: str) -> date | None:

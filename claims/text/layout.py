@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from claims import lang
 from claims.resources import load_toml
 from claims.text.dates import parse_date
-from claims.text.normalize import normalize, script_of
+from claims.text.normalize import normalize
 from claims.types import Skipped, Span
 
 
@@ -83,7 +84,7 @@ def lines(text: str) -> Iterator[tuple[int, int, int]]:
 def analyse(text: str) -> Layout:
     """Split ``text`` into paragraphs of reporting and skipped lines."""
     rules = _rules()
-    language = script_of(text) or "en"
+    language = lang.detect(text) or lang.DEFAULT
     paragraphs: list[Paragraph] = []
     skipped: list[Skipped] = []
     published = publisher = None
@@ -102,7 +103,7 @@ def analyse(text: str) -> Layout:
         if reason:
             skipped.append(Skipped(span, number, reason))
             continue
-        paragraphs.append(Paragraph(span, number, script_of(line) or language))
+        paragraphs.append(Paragraph(span, number, lang.detect(line) or language))
     return Layout(language, tuple(paragraphs), tuple(skipped), published, publisher)
 
 

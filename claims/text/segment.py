@@ -19,6 +19,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+from claims import lang
+
 SENTENCE_ENDS = frozenset({".", "؟", "?", "!", "؛", "..", "...", "…", "……", "!?", "?!", "۔"})
 _OPEN_QUOTES = {"«": "»", "“": "”", "„": "“", "‹": "›", "``": "''"}
 _STRAIGHT_QUOTES = {'"', "''"}
@@ -105,7 +107,7 @@ def quoted_tokens(doc: Doc) -> list[bool]:
 
 @lru_cache(maxsize=4)
 def pipeline(language: str) -> Language:
-    """The shared blank pipeline for ``language`` (ar or en): our tokenizer rules and sentence splitter."""
+    """The shared blank pipeline for ``language`` (a code of :mod:`claims.lang`): our tokenizer rules and sentence splitter."""
     return build_pipeline(language)
 
 
@@ -120,7 +122,7 @@ def make_tokenizer() -> Callable[[Language], Tokenizer]:
     def create(nlp: Language) -> Tokenizer:
         defaults = nlp.Defaults
         prefixes = list(defaults.prefixes)
-        if nlp.lang == "ar":
+        if lang.for_pipeline(nlp.lang).script == "arabic":
             prefixes = _ARABIC_PREFIXES + prefixes
         return Tokenizer(
             nlp.vocab,
@@ -140,7 +142,7 @@ _TOKENIZER_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "claims.Tokenizer.v1"}
 
 def build_pipeline(language: str) -> Language:
     """A new blank spaCy pipeline for ``language`` with our tokenizer rules and sentence splitter."""
-    nlp = spacy.blank("ar" if language == "ar" else "en", config=_TOKENIZER_CONFIG)
+    nlp = spacy.blank(lang.get(language).spacy, config=_TOKENIZER_CONFIG)
     nlp.add_pipe("claims_sentences")
     # Blank pipelines keep little per token: a 20 MB article (the read limit) fits.
     nlp.max_length = 25_000_000
