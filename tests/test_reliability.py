@@ -629,6 +629,77 @@ def test_add_unknown_source_is_a_clear_error(db, db_path):
     assert claim_count(db_path) == 0
 
 
+# Records no reader, command or endpoint may store: each is refused by claims.store.validate.check_record.
+DEEP = "[" * 100_000 + "]" * 100_000
+BLANK_TEXT = " \u200b\u200c\u200d\u200e\u200f \u2060\ufeff\u00a0 "
+BAD_RECORDS = [
+    ('{"text": "Missiles were fired.", "source": "yonhap", "tags": ' + DEEP + "}", "JSON nested too deeply"),
+    (r'{"text": "Missiles were fired \ud800 at dawn.", "source": "yonhap"}', "text: not valid Unicode"),
+    (r'{"text": "أطلقت كوريا الشمالية صاروخا.", "source": "yonhap", "url": "https://x/\udc80"}', "url: not"),
+    (
+        '{"text": "Missiles were fired.", "source": "yonhap", "via": "tass"}',
+        "via: 'tass' is not a list of source ids",
+    ),
+    (json.dumps({"text": BLANK_TEXT, "source": "yonhap"}), "the claim text is empty"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), BAD_RECORDS)
+def test_import_refuses_records_that_cannot_be_stored_by_their_line(tmp_path, db, db_path, line, message):
+    path = tmp_path / "claims.jsonl"
+    path.write_text(f"{GOOD_LINE}\n{line}\n", encoding="utf-8")
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("import", path, "--db", db)
+    assert result.exit_code == 3, result.output
+    one_error_line(result.stderr, f"{path}:2: ", message)
+    assert claim_count(db_path) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (DEEP, ":1: JSON nested too deeply"),
+        ('{"@type": "ClaimReview", "claimReviewed": "Missiles \\ud800 were fired."}', "not valid Unicode"),
+        ('{"@type": "ClaimReview", "claimReviewed": "\u200b\u2060"}', "the claim text is empty"),
+    ],
+)
+def test_import_claimreview_refuses_deep_nesting_and_text_that_is_not_text(
+    tmp_path, db, db_path, content, message
+):
+    path = tmp_path / "reviews.json"
+    path.write_text(content, encoding="utf-8")
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("import", path, "--db", db)
+    assert result.exit_code == 3, result.output
+    one_error_line(result.stderr, str(path), message)
+    assert claim_count(db_path) == 0
+
+
+def test_import_claimreview_nested_as_deep_as_json_allows_is_read(tmp_path, db, db_path):
+    review = {"@type": "ClaimReview", "claimReviewed": "Missiles were fired on Tuesday.", "author": "Yonhap"}
+    path = tmp_path / "reviews.json"
+    path.write_text("[" * 900 + json.dumps(review) + "]" * 900, encoding="utf-8")
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("import", path, "--db", db, "--create-sources")
+    assert result.exit_code == 0, result.output
+    assert claim_count(db_path) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Bad byte \udcff claim", "not valid Unicode (an unpaired surrogate U+DCFF at character 10: a byte"),
+        (BLANK_TEXT, "the claim text is empty"),
+    ],
+)
+def test_add_refuses_text_that_is_not_text_as_a_usage_error(db, db_path, text, message):
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("add", text, "--source", "yonhap", "--db", db)
+    assert result.exit_code == 2, result.output
+    one_error_line(result.stderr, "claims: the claim: ", message)
+    assert claim_count(db_path) == 0
+
+
 # --- faults: killed imports ---------------------------------------------------------------------------
 
 
