@@ -363,6 +363,41 @@ def test_check_a_single_1_mb_line_completes(tmp_path):
     assert all(text[c["start"] : c["end"]] == c["text"] for c in report["claims"])
 
 
+def _check(text: str):  # type: ignore[no-untyped-def]
+    from claims.attribution.registry import Registry
+    from claims.checker import check_text
+    from claims.types import InputText
+
+    return check_text(InputText(text, "long.txt", "utf-8", "txt"), Registry.load())
+
+
+def test_check_a_line_with_no_full_stop_is_cut_into_bounded_sentences():
+    """A 5 MB line without punctuation was one 5.2 MB claim (70 s, 3.2 GB for 20 MB); sentences now end at
+    a space before MAX_SENTENCE_CHARS. A smaller line shows the structure."""
+    from claims.text.segment import MAX_SENTENCE_CHARS
+
+    words = "the minister said the talks with the delegation from Pyongyang would resume next month "
+    text = "Officials said " + words * 400 + "وقال المتحدث إن المحادثات ستستأنف " * 200
+    claims = _check(text).claims
+    assert len(claims) >= len(text) // MAX_SENTENCE_CHARS
+    for c in claims:
+        assert len(c.claim.span.text) <= MAX_SENTENCE_CHARS
+        assert text[c.claim.span.start : c.claim.span.end] == c.claim.span.text
+    assert all(text[c.claim.span.end] == " " for c in claims[:-1])  # cut at a space, not inside a word
+
+
+def test_check_a_run_without_spaces_is_skipped_as_too_long_not_tokenized():
+    blob = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB" * 200
+    text = f"Officials said the treaty took effect on Wednesday. {blob} The ministry confirmed the date."
+    report = _check(text)
+    assert [s.reason for s in report.skipped] == ["too-long"]
+    assert report.skipped[0].span.text == blob
+    assert [c.claim.span.text for c in report.claims] == [
+        "Officials said the treaty took effect on Wednesday.",
+        "The ministry confirmed the date.",
+    ]
+
+
 def test_check_against_a_database_relates_each_claim_to_a_bounded_number_of_others(db, registry, monkeypatch):
     """Counted, not timed: the pairs of claims of one article that the matcher relates to each other."""
     import claims.match.matcher as matcher
