@@ -62,8 +62,8 @@ def article(shape: str, size: int) -> tuple[str, str]:
     sents = sentences()
     unit = " ".join(sents)
 
-    def fill(piece: str) -> str:
-        return piece * max(1, size // len(piece.encode("utf-8")))
+    def fill(piece: str, budget: int = size) -> str:
+        return piece * max(1, budget // len(piece.encode("utf-8")))
 
     if shape == "one-line-no-stops":
         words = "".join(ch if ch.isalnum() or ch == " " else " " for ch in unit)
@@ -74,8 +74,7 @@ def article(shape: str, size: int) -> tuple[str, str]:
         return ".txt", fill("\n".join(sents) + "\n")
     if shape == "deep-html":
         depth = min(100_000, size // 40)
-        body = fill("".join(f"<p>{s}</p>" for s in sents))[: size - 11 * depth]
-        body = body[: body.rfind("</p>") + 4]
+        body = fill("".join(f"<p>{s}</p>" for s in sents), size - 11 * depth - 100)
         return ".html", "<html><body>" + "<div>" * depth + body + "</div>" * depth + "</body></html>"
     if shape == "one-word":
         return ".txt", "data:image/png;base64," + fill("iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB")
