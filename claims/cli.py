@@ -578,15 +578,15 @@ def add(
     from claims.types import ClaimRecord
 
     def body():  # type: ignore[no-untyped-def]
+        from claims.store.validate import check_record
+
         if published:
             _check_date(published, "--published")
+        record = ClaimRecord(text=text, source=source, published=published, url=url, language=language)
+        check_record(record, "the claim", UsageError)  # the store's own checks, as usage errors
         registry = _registry(sources)
         with _open_store(db) as store:
-            claim_id, added = store.add_claim(
-                ClaimRecord(text=text, source=source, published=published, url=url, language=language),
-                registry,
-                create_sources=create_sources,
-            )
+            claim_id, added = store.add_claim(record, registry, create_sources=create_sources)
         print(f"claim {claim_id} {'added' if added else 'was already stored'}")
 
     _run(debug, body)

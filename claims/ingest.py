@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from claims.store.validate import has_words
 from claims.types import UNATTRIBUTED, UNREGISTERED, ClaimRecord, Report
 
 
@@ -10,7 +11,8 @@ def article_records(
 ) -> list[ClaimRecord]:
     """One record per claim, under its attributed source (a stored claim's origin is who said it, not the
     outlet that carried it); the author's own claims go under the publisher. Claims by a named source that is
-    not in the registry are left out: they could not be told apart from one another later."""
+    not in the registry are left out: they could not be told apart from one another later; so are "claims"
+    with no letter or digit (a line of dots), which the store refuses."""
     records = []
     for item in report.claims:
         c = item.claim
@@ -20,6 +22,8 @@ def article_records(
         source = publisher if a.source_id == UNATTRIBUTED else a.source_id
         via = tuple(v for v in a.via if v != source)
         text = c.content.text if c.content is not None and len(c.content.text.split()) >= 4 else c.span.text
+        if not has_words(text):
+            continue
         records.append(
             ClaimRecord(
                 text=text,

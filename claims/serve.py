@@ -59,6 +59,7 @@ from claims import __version__
 from claims.attribution.registry import Registry
 from claims.config import default_url
 from claims.errors import ClaimsError, DatabaseError, InputError, UsageError
+from claims.store.validate import check_string
 
 __all__ = ["create_app", "run"]
 
@@ -333,6 +334,7 @@ def create_app(
             as_of = _form_text(form.get("as_of")) or as_of
         elif _is_json(kind):
             body = _validated(CheckRequest, await _json_body(request))
+            check_string(body.text, "text", "the body", UsageError)
             data, path = body.text.encode("utf-8"), body.path
             as_of = body.as_of or as_of
         else:
@@ -490,6 +492,8 @@ async def _json_body(request: Request) -> Any:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise HTTPException(400, "the body is not valid JSON") from None
+    except RecursionError:  # the decoder recurses once per level of [ or {
+        raise HTTPException(400, "the body is JSON nested too deeply to read") from None
 
 
 def _validated(model: type[BaseModel], data: Any) -> Any:

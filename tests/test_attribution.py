@@ -302,15 +302,18 @@ def test_attribution_quote_continuation_keeps_the_speaker(reg):
     assert [a[0] for a in attributions(text, reg)] == ["sergei-lavrov", "sergei-lavrov"]
 
 
-def test_a_paragraph_longer_than_the_pipeline_accepts_is_refused_as_input(reg, monkeypatch):
-    """A paragraph over ``nlp.max_length`` (25,000,000 characters; reachable only with --max-bytes raised)
-    is bad input naming its line (exit 3), not spaCy's E088 as an internal error."""
+def test_a_paragraph_longer_than_the_pipeline_accepts_is_read_in_pieces(reg, monkeypatch):
+    """A paragraph over ``nlp.max_length`` (reachable only with --max-bytes raised) goes to spaCy in pieces
+    cut after sentence ends: the same claims as read whole (the first line and 20 sentences), offsets exact
+    (it was refused, exit 3)."""
     from claims.attribution.extract import attribution_pipeline
-    from claims.errors import InputError
 
-    monkeypatch.setattr(attribution_pipeline("en", reg), "max_length", 500)
     text = "Short first line.\n\n" + "The minister said the talks would resume. " * 20
-    with pytest.raises(
-        InputError, match=r"^long.txt: line 3: a paragraph of 839 characters; at most 500 can be"
-    ):
-        check_text(InputText(text, "long.txt", "utf-8", "txt"), reg)
+    whole = check_text(InputText(text, "long.txt", "utf-8", "txt"), reg)
+    monkeypatch.setattr(attribution_pipeline("en", reg), "max_length", 500)
+    cut = check_text(InputText(text, "long.txt", "utf-8", "txt"), reg)
+    assert len(cut.claims) == len(whole.claims) == 21
+    assert [(c.claim.span.start, c.claim.span.end, c.claim.attribution.source_id) for c in cut.claims] == [
+        (c.claim.span.start, c.claim.span.end, c.claim.attribution.source_id) for c in whole.claims
+    ]
+    assert all(text[c.claim.span.start : c.claim.span.end] == c.claim.span.text for c in cut.claims)

@@ -88,6 +88,17 @@ def test_ingest_stores_claims_under_their_sources(db):
     assert "0 added" in again.stdout
 
 
+def test_ingest_leaves_out_lines_with_no_words_which_the_store_refuses(db, tmp_path):
+    article = tmp_path / "dots.txt"
+    article.write_text(
+        "North Korea fired a ballistic missile into the sea on Tuesday, Yonhap reported.\n...\n« » .\n",
+        encoding="utf-8",
+    )
+    result = run("ingest", article, "--publisher", "al-shorouk", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert json.loads(run("db", "stats", "--db", db, "--json").stdout)["claims"] == 1
+
+
 def test_check_against_the_demo_data_shows_all_three_verdicts(db):
     run("import", EXAMPLES / "demo-claims.jsonl", "--db", db)
     result = run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "--format", "json", "--db", db)

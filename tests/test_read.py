@@ -78,3 +78,45 @@ def test_read_empty_file_is_empty_text(tmp_path):
     p = tmp_path / "empty.txt"
     p.write_bytes(b"")
     assert read_input(p).text == ""
+
+
+@pytest.mark.parametrize("depth", [260, 100_000])
+def test_read_html_nested_deeper_than_libxml2_allows_keeps_the_article(tmp_path, depth):
+    # libxml2 stops at 256 levels: trafilatura then found nothing and the page read as empty, silently.
+    article = (
+        "<h1>Treaty in force</h1>"
+        "<p>North Korea fired a ballistic missile into the sea on Tuesday, the South Korean military said.</p>"
+        "<p>قالت وكالة الأنباء المركزية الكورية إن المعاهدة دخلت حيز التنفيذ يوم الأربعاء.</p>"
+    )
+    html = (
+        "<html><head><title>Treaty in force</title><style>p{color:red}</style></head><body>"
+        "<nav><a href='/'>Home</a> | <a href='/world'>World</a></nav>"
+        + "<div>" * depth
+        + article
+        + "</div>" * depth
+        + "<script>track('reader')</script><footer>All rights reserved</footer></body></html>"
+    )
+    p = tmp_path / "deep.html"
+    p.write_text(html, encoding="utf-8")
+    text = read_input(p).text
+    assert text.splitlines() == [
+        "Treaty in force",
+        "North Korea fired a ballistic missile into the sea on Tuesday, the South Korean military said.",
+        "قالت وكالة الأنباء المركزية الكورية إن المعاهدة دخلت حيز التنفيذ يوم الأربعاء.",
+    ]
+
+
+def test_read_html_within_libxml2s_depth_is_still_read_by_trafilatura(tmp_path):
+    # 250 levels: the usual extraction (boilerplate removal), not the plain-text reading of deep pages
+    html = (
+        "<html><head><title>Treaty</title></head><body><nav>Home | World | Sport | Weather</nav>"
+        + "<div>" * 250
+        + "<p>North Korea fired a ballistic missile into the sea on Tuesday, the South Korean military said.</p>"
+        + "</div>" * 250
+        + "</body></html>"
+    )
+    p = tmp_path / "page.html"
+    p.write_text(html, encoding="utf-8")
+    text = read_input(p).text
+    assert "North Korea fired a ballistic missile" in text
+    assert "Sport" not in text

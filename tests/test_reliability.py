@@ -363,6 +363,41 @@ def test_check_a_single_1_mb_line_completes(tmp_path):
     assert all(text[c["start"] : c["end"]] == c["text"] for c in report["claims"])
 
 
+def _check(text: str):  # type: ignore[no-untyped-def]
+    from claims.attribution.registry import Registry
+    from claims.checker import check_text
+    from claims.types import InputText
+
+    return check_text(InputText(text, "long.txt", "utf-8", "txt"), Registry.load())
+
+
+def test_check_a_line_with_no_full_stop_is_cut_into_bounded_sentences():
+    """A 5 MB line without punctuation was one 5.2 MB claim (70 s, 3.2 GB for 20 MB); sentences now end at
+    a space before MAX_SENTENCE_CHARS. A smaller line shows the structure."""
+    from claims.text.segment import MAX_SENTENCE_CHARS
+
+    words = "the minister said the talks with the delegation from Pyongyang would resume next month "
+    text = "Officials said " + words * 400 + "وقال المتحدث إن المحادثات ستستأنف " * 200
+    claims = _check(text).claims
+    assert len(claims) >= len(text) // MAX_SENTENCE_CHARS
+    for c in claims:
+        assert len(c.claim.span.text) <= MAX_SENTENCE_CHARS
+        assert text[c.claim.span.start : c.claim.span.end] == c.claim.span.text
+    assert all(text[c.claim.span.end] == " " for c in claims[:-1])  # cut at a space, not inside a word
+
+
+def test_check_a_run_without_spaces_is_skipped_as_too_long_not_tokenized():
+    blob = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB" * 200
+    text = f"Officials said the treaty took effect on Wednesday. {blob} The ministry confirmed the date."
+    report = _check(text)
+    assert [s.reason for s in report.skipped] == ["too-long"]
+    assert report.skipped[0].span.text == blob
+    assert [c.claim.span.text for c in report.claims] == [
+        "Officials said the treaty took effect on Wednesday.",
+        "The ministry confirmed the date.",
+    ]
+
+
 def test_check_against_a_database_relates_each_claim_to_a_bounded_number_of_others(db, registry, monkeypatch):
     """Counted, not timed: the pairs of claims of one article that the matcher relates to each other."""
     import claims.match.matcher as matcher
@@ -626,6 +661,77 @@ def test_add_unknown_source_is_a_clear_error(db, db_path):
     result = run("add", "Missiles were fired.", "--source", "yonhapp", "--db", db)
     assert result.exit_code == 3
     one_error_line(result.stderr, "'yonhapp' is unknown", "did you mean 'yonhap'?")
+    assert claim_count(db_path) == 0
+
+
+# Records no reader, command or endpoint may store: each is refused by claims.store.validate.check_record.
+DEEP = "[" * 100_000 + "]" * 100_000
+BLANK_TEXT = " \u200b\u200c\u200d\u200e\u200f \u2060\ufeff\u00a0 "
+BAD_RECORDS = [
+    ('{"text": "Missiles were fired.", "source": "yonhap", "tags": ' + DEEP + "}", "JSON nested too deeply"),
+    (r'{"text": "Missiles were fired \ud800 at dawn.", "source": "yonhap"}', "text: not valid Unicode"),
+    (r'{"text": "أطلقت كوريا الشمالية صاروخا.", "source": "yonhap", "url": "https://x/\udc80"}', "url: not"),
+    (
+        '{"text": "Missiles were fired.", "source": "yonhap", "via": "tass"}',
+        "via: 'tass' is not a list of source ids",
+    ),
+    (json.dumps({"text": BLANK_TEXT, "source": "yonhap"}), "the claim text is empty"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), BAD_RECORDS)
+def test_import_refuses_records_that_cannot_be_stored_by_their_line(tmp_path, db, db_path, line, message):
+    path = tmp_path / "claims.jsonl"
+    path.write_text(f"{GOOD_LINE}\n{line}\n", encoding="utf-8")
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("import", path, "--db", db)
+    assert result.exit_code == 3, result.output
+    one_error_line(result.stderr, f"{path}:2: ", message)
+    assert claim_count(db_path) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (DEEP, ":1: JSON nested too deeply"),
+        ('{"@type": "ClaimReview", "claimReviewed": "Missiles \\ud800 were fired."}', "not valid Unicode"),
+        ('{"@type": "ClaimReview", "claimReviewed": "\u200b\u2060"}', "the claim text is empty"),
+    ],
+)
+def test_import_claimreview_refuses_deep_nesting_and_text_that_is_not_text(
+    tmp_path, db, db_path, content, message
+):
+    path = tmp_path / "reviews.json"
+    path.write_text(content, encoding="utf-8")
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("import", path, "--db", db)
+    assert result.exit_code == 3, result.output
+    one_error_line(result.stderr, str(path), message)
+    assert claim_count(db_path) == 0
+
+
+def test_import_claimreview_nested_as_deep_as_json_allows_is_read(tmp_path, db, db_path):
+    review = {"@type": "ClaimReview", "claimReviewed": "Missiles were fired on Tuesday.", "author": "Yonhap"}
+    path = tmp_path / "reviews.json"
+    path.write_text("[" * 900 + json.dumps(review) + "]" * 900, encoding="utf-8")
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("import", path, "--db", db, "--create-sources")
+    assert result.exit_code == 0, result.output
+    assert claim_count(db_path) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Bad byte \udcff claim", "not valid Unicode (an unpaired surrogate U+DCFF at character 10: a byte"),
+        (BLANK_TEXT, "the claim text is empty"),
+    ],
+)
+def test_add_refuses_text_that_is_not_text_as_a_usage_error(db, db_path, text, message):
+    assert run("db", "init", "--db", db).exit_code == 0
+    result = run("add", text, "--source", "yonhap", "--db", db)
+    assert result.exit_code == 2, result.output
+    one_error_line(result.stderr, "claims: the claim: ", message)
     assert claim_count(db_path) == 0
 
 

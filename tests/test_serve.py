@@ -281,6 +281,32 @@ def test_serve_writes_need_the_token(client, headers, status):
     assert not _stored(client, RECORD["text"])
 
 
+# Bodies that are JSON but not claims: the same checks as `claims import` (claims.store.validate), never a 500.
+_DEEP = b"[" * 100_000 + b"]" * 100_000
+_BAD_BODIES = [
+    (
+        "/v1/claims",
+        b'[{"text": "Missiles \\ud800 were fired.", "source": "yonhap"}]',
+        422,
+        "not valid Unicode",
+    ),
+    ("/v1/claims", b'[{"text": "Troops crossed.", "source": "yonhap", "via": "tass"}]', 422, "not a list"),
+    ("/v1/claims", b'[{"text": "\\u200b \\u2060\\ufeff", "source": "yonhap"}]', 422, "claim text is empty"),
+    ("/v1/claims", _DEEP, 400, "nested too deeply"),
+    ("/v1/check", b'{"text": "Kim said \\udc80 the treaty took effect."}', 422, "not valid Unicode"),
+    ("/v1/check", b'{"text": ' + _DEEP + b"}", 400, "nested too deeply"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "status", "message"), _BAD_BODIES)
+def test_serve_bodies_that_are_not_text_are_refused_not_500(client, path, body, status, message):
+    headers = {**AUTH, "content-type": "application/json"}
+    r = client.post(path, content=body, headers=headers)
+    assert r.status_code == status, r.text
+    assert message in r.json()["error"]
+    assert r.json()["error"].startswith("the body") or "claims#1" in r.json()["error"]
+
+
 def test_serve_writes_are_refused_when_no_token_is_configured(db_url):
     with _client(db_url=db_url, token=None) as c:
         assert c.get("/health").json()["writes"] is False

@@ -28,6 +28,7 @@ from claims.text.normalize import normalize
 from claims.text.segment import quoted_tokens
 
 CONTEXT_KEY = "claims_context"
+CONTINUED_KEY = "claims_continued"  # the doc goes on the paragraph of the previous doc (a long one, cut)
 
 if not Doc.has_extension("claims_parts"):
     Doc.set_extension("claims_parts", default=None)
@@ -121,7 +122,8 @@ class Attribution:
         ctx = doc.user_data.get(CONTEXT_KEY)
         if ctx is None:
             ctx = doc.user_data[CONTEXT_KEY] = Context()
-        ctx.paragraph_speaker = None  # a quotation does not run on into the next paragraph
+        if not doc.user_data.get(CONTINUED_KEY):
+            ctx.paragraph_speaker = None  # a quotation does not run on into the next paragraph
         toks = doc_tokens(doc, self.lexicon)
         spans = doc.spans.get("claims_sources", [])
         results: list[dict] = []

@@ -1,21 +1,35 @@
-"""From the page layout to attributed claims: runs the spaCy pipeline on each paragraph in order."""
+"""From the page layout to attributed claims: runs the spaCy pipeline on each paragraph in order.
+
+The work is bounded whatever the shape of the text: a paragraph longer than :data:`MAX_DOC_CHARS` goes
+to spaCy in pieces of at most that length, cut after a sentence end or else at a space, so no single
+``Doc`` (and no list of its tokens) grows with the article; a run of more than :data:`MAX_WORD_CHARS`
+characters without a space (an encoded image, minified code) is not text anyone wrote a claim in: it is
+skipped, with the reason ``too-long``, instead of being tokenized.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import claims.attribution.components  # noqa: F401  (registers the factories)
-from claims.attribution.components import CONTEXT_KEY
+from claims.attribution.components import CONTEXT_KEY, CONTINUED_KEY
 from claims.attribution.registry import Registry
 from claims.attribution.rules import Context
-from claims.errors import InputError
-from claims.text.layout import Layout, is_question
+from claims.text.layout import Layout, Paragraph, is_question
 from claims.text.segment import build_pipeline
 from claims.types import UNATTRIBUTED, UNREGISTERED, Attribution, Claim, Skipped, Span
+
+MAX_DOC_CHARS = 100_000
+MAX_WORD_CHARS = 1_000
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+# Where a piece may end: after a sentence end and its closing quotes, before a space.
+_PIECE_END = re.compile(r"[.!?؟…؛][\"'»”’)\]]*\s")
 
 # "MOSCOW, Dec 5 (Reuters) -" · "بيروت ( رويترز ) -" · "(أ ف ب) –": the whole report is the wire's.
 _WIRE_CREDIT = re.compile(r"^[^()\n]{0,60}?\(\s*([^()\n]{1,40}?)\s*\)\s*[-–—:]")
@@ -45,32 +59,72 @@ def extract(text: str, layout: Layout, registry: Registry) -> Extraction:
         if k < 2 and ctx.wire is None:
             ctx.wire = wire_credit(para.span.text, registry)
         nlp = attribution_pipeline(para.language, registry)
-        if len(para.span.text) > nlp.max_length:
-            raise InputError(
-                f"line {para.line}: a paragraph of {len(para.span.text):,} characters; at most "
-                f"{nlp.max_length:,} can be checked (break it into paragraphs)"
-            )
-        doc = nlp.make_doc(para.span.text)
-        doc.user_data[CONTEXT_KEY] = ctx
-        for _, proc in nlp.pipeline:
-            doc = proc(doc)
-        offset = para.span.start
-        sentences = list(doc.sents)
-        questions = set()
-        for n, sent in enumerate(sentences):
-            end = sent.end_char
-            while end > sent.start_char and text[offset + end - 1].isspace():
-                end -= 1
-            if is_question(sent.text.rstrip()):
-                questions.add(n)
-                skipped.append(
-                    Skipped(Span.of(text, offset + sent.start_char, offset + end), para.line, "question")
-                )
-        for part in doc._.claims_parts:
-            if part["sentence"] in questions or part["span"] is None:
+        for k_piece, (start, end) in enumerate(pieces(text, para.span.start, para.span.end, nlp.max_length)):
+            if end < 0:  # a run with no space: not read
+                skipped.append(Skipped(Span.of(text, start, -end), para.line, "too-long"))
                 continue
-            claims.append(_claim(text, offset, part, para.line, para.language, len(claims) + 1))
+            doc = nlp.make_doc(text[start:end])
+            doc.user_data[CONTEXT_KEY] = ctx
+            doc.user_data[CONTINUED_KEY] = k_piece > 0
+            for _, proc in nlp.pipeline:
+                doc = proc(doc)
+            _collect(text, start, doc, para, claims, skipped)
     return Extraction(tuple(claims), tuple(skipped), ctx.wire)
+
+
+def _collect(text: str, offset: int, doc: Doc, para: Paragraph, claims: list, skipped: list) -> None:
+    """The claims of one processed piece of ``para`` (at ``offset``), its questions skipped."""
+    questions = set()
+    for n, sent in enumerate(doc.sents):
+        end = sent.end_char
+        while end > sent.start_char and text[offset + end - 1].isspace():
+            end -= 1
+        if is_question(sent.text.rstrip()):
+            questions.add(n)
+            skipped.append(
+                Skipped(Span.of(text, offset + sent.start_char, offset + end), para.line, "question")
+            )
+    for part in doc._.claims_parts:
+        if part["sentence"] in questions or part["span"] is None:
+            continue
+        claims.append(_claim(text, offset, part, para.line, para.language, len(claims) + 1))
+
+
+def pieces(text: str, start: int, end: int, max_length: int) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` (a paragraph) as (start, end) pieces of at most ``MAX_DOC_CHARS`` (and
+    ``max_length``) characters, cut after a sentence end or else at a space; a run of more than
+    ``MAX_WORD_CHARS`` characters without a space is yielded as ``(start, -end)``."""
+    limit = min(MAX_DOC_CHARS, max_length)
+    if end - start <= limit and not _LONG_WORD.search(text, start, end):
+        yield start, end  # every paragraph of a normal article
+        return
+    pos = start
+    for word in _LONG_WORD.finditer(text, start, end):
+        yield from _cut(text, pos, word.start(), limit)
+        yield word.start(), -word.end()
+        pos = word.end()
+    yield from _cut(text, pos, end, limit)
+
+
+def _cut(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end - start > limit:
+        window = start + limit * 4 // 5  # look for a sentence end in the last fifth, else a space
+        cut = -1
+        for m in _PIECE_END.finditer(text, window, start + limit):
+            cut = m.end() - 1
+        if cut == -1:
+            cut = text.rfind(" ", window, start + limit)
+            cut = max(cut, text.rfind("\n", window, start + limit), text.rfind("\t", window, start + limit))
+        if cut <= start:
+            cut = start + limit  # no space in the last fifth (a run under MAX_WORD_CHARS): cut there
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
 
 
 def wire_credit(paragraph: str, registry: Registry) -> str | None:

@@ -48,6 +48,7 @@ from claims.config import data_dir, default_url  # noqa: F401  (re-exported)
 from claims.errors import DatabaseError, InputError, UsageError
 from claims.store import index as fts
 from claims.store.models import Claim, Decision, Document, Source, utcnow
+from claims.store.validate import check_record
 from claims.text.normalize import normalize, script_of
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, ClaimRecord, StoredClaim
 
@@ -948,10 +949,9 @@ _DEDUPE_KEY = _INSERT_COLUMNS.index("dedupe_key")
 
 def _claim_row(record: ClaimRecord, n: int, stamp: Any, document_id: int | None) -> tuple[Any, ...]:
     """The values of :data:`_INSERT_COLUMNS` for one record (the ``n``-th of an import)."""
-    text = record.text.strip() if isinstance(record.text, str) else ""
     where = record.origin or f"record {n}"
-    if not text:
-        raise InputError(f"{where}: the claim text is empty")
+    check_record(record, where)
+    text = record.text.strip()
     source = record.source
     if not source or not isinstance(source, str):
         raise InputError(f"{where}: no source id")

@@ -136,10 +136,7 @@ def read_jsonl(
             if not line.strip():
                 continue
             where = f"{path}:{line_no}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+            data = _json(line, where)
             if not isinstance(data, dict):
                 raise InputError(f"{where}: expected a JSON object, found {type(data).__name__}")
             if "source" not in data and _is_factcheck(data):
@@ -147,6 +144,39 @@ def read_jsonl(
                     yield located(record, where)
             else:
                 yield record_from_fields(data, where)
+
+
+def _json(text: str, where: str, *, whole_file: bool = False) -> Any:
+    """Parsed JSON; an error names ``where`` (a file's line, or with ``whole_file`` the line in ``text``)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = f":{exc.lineno}" if whole_file else ""
+        raise InputError(f"{where}{line}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+    except RecursionError:  # Python's decoder recurses once per level: 100,000 '[' exhaust the stack
+        line = f":{_deep_line(text)}" if whole_file else ""
+        raise InputError(
+            f"{where}{line}: JSON nested too deeply to read (hundreds of levels of [ or {{)"
+        ) from None
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}\n]')
+
+
+def _deep_line(text: str, depth: int = 500) -> int:
+    """The line where JSON ``text`` first opens its ``depth``-th nested level (strings skipped)."""
+    level, line = 0, 1
+    for m in _JSON_TOKENS.finditer(text):
+        c = m[0]
+        if c == "\n":
+            line += 1
+        elif c in "[{":
+            level += 1
+            if level >= depth:
+                return line
+        elif c in "]}":
+            level -= 1
+    return line
 
 
 def read_csv(path: str | Path, *, on_read: Callable[[int], None] | None = None) -> Iterator[ClaimRecord]:
@@ -181,7 +211,7 @@ def read_csv(path: str | Path, *, on_read: Callable[[int], None] | None = None) 
                 if len(row) > len(header):
                     raise InputError(f"{where}: {len(row)} fields, but the header names {len(header)}")
                 data = {k: v for k, v in zip(header, row, strict=False) if v.strip() != ""}
-                yield record_from_fields(data, where)
+                yield record_from_fields(data, where, text_lists=True)
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
                 raise InputError(
@@ -198,9 +228,10 @@ def located(record: ClaimRecord, where: str) -> ClaimRecord:
     return replace(record, origin=where)
 
 
-def record_from_fields(data: dict[str, Any], where: str) -> ClaimRecord:
+def record_from_fields(data: dict[str, Any], where: str, *, text_lists: bool = False) -> ClaimRecord:
     """A claim record from contract fields (a JSONL object or a CSV row) read at ``where`` (its origin,
-    which prefixes errors)."""
+    which prefixes errors). ``text_lists``: ``via`` may be a string of ids (a CSV cell); in JSON it is a
+    list. The store checks the rest (:func:`claims.store.validate.check_record`)."""
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: text is missing or empty")
@@ -229,7 +260,7 @@ def record_from_fields(data: dict[str, Any], where: str) -> ClaimRecord:
         url=_optional_str(data, "url", where),
         language=language.lower().replace("_", "-") if language else None,
         publisher=_optional_str(data, "publisher", where),
-        via=_via(data.get("via"), where),
+        via=_via(data.get("via"), where, text_lists),
         rating=_optional_str(data, "rating", where),
         external_id=str(ext_id) if ext_id is not None and ext_id != "" else None,
         hedged=_flag(data.get("hedged"), "hedged", where),
@@ -247,15 +278,17 @@ def _optional_str(data: dict[str, Any], key: str, where: str) -> str | None:
     return value.strip() or None
 
 
-def _via(value: Any, where: str) -> tuple[str, ...]:
+def _via(value: Any, where: str, text_lists: bool) -> tuple[str, ...]:
     if value is None:
         return ()
+    if isinstance(value, str) and not text_lists:
+        raise InputError(f'{where}: via: {value!r} is not a list of source ids (a JSON list: ["kcna"])')
     if isinstance(value, str):
         value = value.strip()
         if value.startswith("["):
             try:
                 value = json.loads(value)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 raise InputError(f"{where}: via: {value!r} is not a list of source ids") from None
         else:
             return tuple(v for v in _VIA_SEPARATORS.split(value) if v)
@@ -362,12 +395,12 @@ def read_claimreview(
             except json.JSONDecodeError as exc:
                 if warnings is not None:
                     warnings.append(f"{path}: JSON-LD block {n} is not valid JSON ({exc.msg}); skipped")
+            except RecursionError:
+                if warnings is not None:
+                    warnings.append(f"{path}: JSON-LD block {n} is nested too deeply to read; skipped")
         data: Any = documents
     else:
-        try:
-            data = json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+        data = _json(content, str(path), whole_file=True)
     found = 0
     for record in claimreview_records(
         data, registry, fallback_source=fallback_source, warnings=warnings, origin=str(path)
@@ -428,19 +461,27 @@ def claimreview_records(
             yield located(record, f"{origin}: {what} #{n}") if origin else record
 
 
-def _factchecks(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _factchecks(item)
-    elif isinstance(node, dict):
-        if _has_type(node, "ClaimReview"):
-            yield "claimreview", node
-        elif isinstance(node.get("claimReview"), list) and ("text" in node or "claimant" in node):
-            yield "api", node
-        else:
-            for value in node.values():
-                if isinstance(value, list | dict):
-                    yield from _factchecks(value)
+def _factchecks(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The ClaimReview objects and Fact Check Tools claims in ``data``, in document order.
+
+    A walk with its own stack: JSON as deep as the decoder accepts must not exhaust Python's."""
+    stack: list[Iterator[Any]] = [iter((data,))]
+    while stack:
+        node = next(stack[-1], _END)
+        if node is _END:
+            stack.pop()
+        elif isinstance(node, list):
+            stack.append(iter(node))
+        elif isinstance(node, dict):
+            if _has_type(node, "ClaimReview"):
+                yield "claimreview", node
+            elif isinstance(node.get("claimReview"), list) and ("text" in node or "claimant" in node):
+                yield "api", node
+            else:
+                stack.append(v for v in node.values() if isinstance(v, list | dict))
+
+
+_END = object()
 
 
 def _is_factcheck(data: dict[str, Any]) -> bool:

@@ -4,6 +4,11 @@ Paragraphs are split on line breaks by the caller; here each paragraph becomes s
 tokenizer gets a few Arabic rules (a clitic written with tatweel before a quote, ``بـ«دعم``; closing
 quotes before a full stop, ``لعدوان».``) and a rule-based sentence splitter that never splits inside a
 «…» or "…" quotation.
+
+A sentence is at most :data:`MAX_SENTENCE_CHARS` long: a longer run (a page with no full stops, a list
+flattened into one line) is cut at the last space before that length, so that no claim is longer and the
+work per sentence stays bounded. News sentences are far shorter (the longest in the bundled and gold
+articles: 310 characters).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 from claims import lang
 
+MAX_SENTENCE_CHARS = 2_000
 SENTENCE_ENDS = frozenset({".", "؟", "?", "!", "؛", "..", "...", "…", "……", "!?", "?!", "۔"})
 _OPEN_QUOTES = {"«": "»", "“": "”", "„": "“", "‹": "›", "``": "''"}
 _STRAIGHT_QUOTES = {'"', "''"}
@@ -66,11 +72,26 @@ class SentenceSplitter:
                 after_end = True
             elif not (trailing and after_end):
                 after_end = False
+        _bound_sentences(doc, starts)
         # One write for the whole doc: setting is_sent_start token by token is quadratic in spaCy.
         if len(doc):
             values = numpy.array([[1 if s else -1] for s in starts], dtype="int64").view("uint64")
             doc.from_array([SENT_START], values)
         return doc
+
+
+def _bound_sentences(doc: Doc, starts: list[bool], limit: int = MAX_SENTENCE_CHARS) -> None:
+    """Start a new sentence where one would grow past ``limit`` characters: before the first token that
+    crosses it and follows a space (at twice the limit, before any token: text with no spaces)."""
+    sent_start = 0
+    for i, token in enumerate(doc):
+        if starts[i]:
+            sent_start = token.idx
+            continue
+        length = token.idx + len(token.text) - sent_start
+        if length > limit and (doc[i - 1].whitespace_ or length > 2 * limit):
+            starts[i] = True
+            sent_start = token.idx
 
 
 def _ends_sentence(text: str) -> bool:
@@ -79,7 +100,9 @@ def _ends_sentence(text: str) -> bool:
 
 def quoted_tokens(doc: Doc) -> list[bool]:
     """For each token, whether it lies inside a quotation that is closed in the same paragraph."""
-    inside = [False] * len(doc)
+    # Each closed quotation adds 1 at its first inner token and -1 after its last; the running sum is
+    # the number of quotations a token is in (linear however deeply quotations nest).
+    depth = [0] * (len(doc) + 1)
     stack: list[tuple[str, int]] = []
     straight_open: int | None = None
     for i, token in enumerate(doc):
@@ -88,8 +111,8 @@ def quoted_tokens(doc: Doc) -> list[bool]:
             stack.append((_OPEN_QUOTES[t], i))
         elif stack and t == stack[-1][0]:
             _, opened = stack.pop()
-            for k in range(opened + 1, i):
-                inside[k] = True
+            depth[opened + 1] += 1
+            depth[i] -= 1
         elif t in _STRAIGHT_QUOTES:
             # A straight quote opens when it follows a space and touches the next word, closes when it
             # touches the word before; the direction keeps one stray quote from inverting a paragraph.
@@ -97,11 +120,16 @@ def quoted_tokens(doc: Doc) -> list[bool]:
             if straight_open is None and (spaced_before or i == 0):
                 straight_open = i
             elif straight_open is not None and not (spaced_before and not token.whitespace_):
-                for k in range(straight_open + 1, i):
-                    inside[k] = True
+                depth[straight_open + 1] += 1
+                depth[i] -= 1
                 straight_open = None
             elif straight_open is not None:
                 straight_open = i  # an opening quote while one is open: the first one was stray
+    inside = []
+    running = 0
+    for d in depth[:-1]:
+        running += d
+        inside.append(running > 0)
     return inside
 
 
