@@ -95,7 +95,8 @@ def make_checker(
         from claims.match.verdict import Policy
         from claims.store.db import Store
 
-        return StoreMatcher(Store.open(url), registry, Policy(min_sources=min_sources), as_of=as_of)
+        store = Store.open(url, read_only=True)
+        return StoreMatcher(store, registry, Policy(min_sources=min_sources), as_of=as_of)
 
     def check(path: str) -> Report:
         source = read_input(path, max_bytes=max_bytes)
