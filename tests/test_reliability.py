@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -666,6 +667,61 @@ def test_import_killed_halfway_leaves_nothing_and_a_rerun_completes(tmp_path, db
     consistent(db_path)
     assert claim_count(db_path) == 40_000
     assert "0 added, 40000 already stored" in run("import", records, "--db", db).stdout
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid``, read from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and has not ended (a zombie has ended: it only waits to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux's /proc")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="on one CPU an import starts no worker processes")
+@pytest.mark.parametrize("command", ["import", "check -j 2"])
+def test_workers_die_with_a_parent_killed_by_sigkill(tmp_path, db, processes, command):
+    """SIGKILL gives `claims import` (or `claims check -j 2`) no chance to stop its worker processes: they
+    end by themselves, and a caller reading the command's output sees it end. They used to live on, each
+    holding 220-240 MB, the database's files and the caller's stdout, which then never reached its end."""
+    if command == "import":
+        args = ["import", str(generated_records(tmp_path / "many.jsonl", 40_000)), "--db", db]
+    else:
+        articles = []
+        for n in range(40):
+            articles.append(tmp_path / f"wire-{n}.txt")
+            shutil.copy(WIRE, articles[-1])
+        args = ["check", *map(str, articles), "-j", "2", "--format", "json"]
+    parent = start(processes, [*CLAIMS, *args])
+    deadline = time.monotonic() + 60
+    while not (workers := _children(parent.pid)):
+        assert parent.poll() is None, "the command ended before it started workers; give it more to do"
+        assert time.monotonic() < deadline, "no worker process started"
+        time.sleep(0.01)
+    os.kill(parent.pid, signal.SIGKILL)  # the parent only: its workers are left to themselves
+    assert parent.wait(timeout=30) == -signal.SIGKILL
+    deadline = time.monotonic() + 30
+    while alive := {w for w in workers if _running(w)}:
+        assert time.monotonic() < deadline, f"worker processes {sorted(alive)} outlived their parent"
+        time.sleep(0.05)
+    ready, _, _ = select.select([parent.stdout], [], [], 30)
+    assert ready, "the command's stdout is still held open"
+    assert parent.stdout.read() == ""
 
 
 NON_ATOMIC_IMPORT = """

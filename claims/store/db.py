@@ -1083,7 +1083,7 @@ def _prepared_batches(
 
     Worker processes are forked (Linux), so they need nothing re-imported and work from any caller,
     scripts without a ``__main__`` guard included; where fork is not available, or if a worker dies,
-    batches are prepared here.
+    batches are prepared here. Workers die with this process, however it ends (:mod:`claims.workers`).
     """
     import multiprocessing
 
@@ -1103,7 +1103,14 @@ def _prepared_batches(
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    from claims.workers import die_with_parent
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     pending: deque[tuple[Future[_Batch], tuple[Any, ...]]] = deque()
     broken = False
     try:
