@@ -401,7 +401,8 @@ def make_checker(
         from claims.match.verdict import Policy
         from claims.store.db import Store
 
-        return StoreMatcher(Store.open(url), registry, Policy(min_sources=min_sources), as_of=as_of)
+        store = Store.open(url, read_only=True)
+        return StoreMatcher(store, registry, Policy(min_sources=min_sources), as_of=as_of)
 
     def check(path: str) -> Report:
         source = read_input(path, max_bytes=max_bytes)
@@ -410,8 +411,11 @@ def make_checker(
     return check
 
 
-def _init(*args) -> None:  # type: ignore[no-untyped-def]
+def _init(parent: int | None, *args) -> None:  # type: ignore[no-untyped-def]
+    from claims.workers import die_with_parent
+
     global _worker
+    die_with_parent(parent)
     _worker = make_checker(*args)
 
 
@@ -427,5 +431,12 @@ def check_many(paths: list[str], jobs: int, *checker_args) -> Iterator[Report]: 
         for path in paths:
             yield check(path)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=checker_args) as pool:
+    import multiprocessing
+
+    context = multiprocessing.get_context()
+    # A forkserver's workers are the server's children, not this process's.
+    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init, initargs=(parent, *checker_args)
+    ) as pool:
         yield from pool.map(_check_in_worker, paths)

@@ -299,10 +299,11 @@ def _check_date(value: str, what: str) -> None:
         raise UsageError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _open_store(db: str | None):  # type: ignore[no-untyped-def]
+def _open_store(db: str | None, read_only: bool = False):  # type: ignore[no-untyped-def]
+    """The store, for a command that writes (created if need be) or, ``read_only``, one that only reads."""
     from claims.store.db import Store
 
-    return Store.open(db)
+    return Store.open(db, read_only=read_only)
 
 
 def _decisions(reports, db: str | None):  # type: ignore[no-untyped-def]
@@ -315,7 +316,7 @@ def _decisions(reports, db: str | None):  # type: ignore[no-untyped-def]
     from claims.decisions import decisions_for_report
     from claims.store.db import Store
 
-    with Store.open(url) as store:
+    with Store.open(url, read_only=True) as store:
         return [decisions_for_report(store, r) for r in reports]
 
 
@@ -747,7 +748,7 @@ def export(
             raise UsageError("--article-url names the URL of one article: give exactly one article with it")
         reports = [check_text(read_input(p, max_bytes=max_bytes), registry) for p in paths]
         warnings: list[str] = []
-        with _open_store(db) as store:
+        with _open_store(db, read_only=True) as store:
             reviews = export_claimreview(
                 store,
                 registry,
@@ -819,21 +820,26 @@ def serve(
 
 @db_app.command("init")
 def db_init(db: DbOption = None, debug: DebugOption = False) -> None:
-    """Create the database (or bring an existing one up to date).
+    """Create the database (or bring an existing one up to date, as `claims db upgrade` does).
 
     Example: claims db init
     """
 
     def body():  # type: ignore[no-untyped-def]
-        with _open_store(db) as store:
-            _say(f"database ready: {store.url} (schema {store.revision()})")
+        from claims.store.db import Store
+
+        with Store.open(db, migrate=False) as store:
+            change = store.upgrade()
+            _print_backup(change)
+            _say(f"database ready: {store.url} (schema {change.after})")
 
     _run(debug, body)
 
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
-    """Apply schema migrations; stored data is kept.
+    """Apply schema migrations; stored data is kept. An SQLite file is first copied to FILE.bak-REVISION;
+    `claims db downgrade REVISION` undoes the upgrade (see docs/reliability.md).
 
     Example: claims db upgrade --db sqlite:///claims.db
     """
@@ -842,10 +848,39 @@ def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
         from claims.store.db import Store
 
         with Store.open(db, migrate=False) as store:
-            before, after = store.upgrade()
-            _say(f"{store.url}: schema {before or 'none'} -> {after}")
+            change = store.upgrade()
+            _print_backup(change)
+            _say(f"{store.url}: schema {change.before or 'none'} -> {change.after}")
 
     _run(debug, body)
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="The schema revision to go back to (e.g. 0003).")],
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Take the schema back to an older revision, for the older claims that wrote it; an SQLite file is
+    first copied to FILE.bak-REVISION. Claims, sources, documents and decisions are kept.
+
+    Example: claims db downgrade 0003 --db sqlite:///claims.db
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        from claims.store.db import Store
+
+        with Store.open(db, migrate=False) as store:
+            change = store.downgrade(revision)
+            _print_backup(change)
+            print(f"{store.url}: schema {change.before or 'none'} -> {change.after}")
+
+    _run(debug, body)
+
+
+def _print_backup(change) -> None:  # type: ignore[no-untyped-def]
+    if change.backup is not None:
+        print(f"backup of the database at schema {change.before}: {change.backup}")
 
 
 @db_app.command("stats")
@@ -860,7 +895,7 @@ def db_stats(
     """
 
     def body():  # type: ignore[no-untyped-def]
-        with _open_store(db) as store:
+        with _open_store(db, read_only=True) as store:
             return store.stats()
 
     stats = _run(debug, body)

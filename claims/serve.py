@@ -29,8 +29,9 @@ large, 415 wrong content type, 422 invalid values, 503 database error, 500 a bug
 
 The database is reached through :class:`claims.store.db.Store` only (no SQL here). Without ``db_url`` the
 server uses the default store (``CLAIMS_DB``, else SQLite in the user data directory) when it exists, as
-``claims check`` does, and creates it on the first write. Checks run one at a time (the NLP pipeline is not
-shared across threads); store reads and writes run in parallel (SQLite in WAL mode queues writers).
+``claims check`` does, and creates it on the first write; a server without a token opens the database
+read-only. Checks run one at a time (the NLP pipeline is not shared across threads); store reads and writes
+run in parallel (SQLite in WAL mode queues writers).
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ class _Service:
                     return None
                 from claims.store.db import Store
 
-                self._store = Store.open(self.url)
+                # Without a token the API only reads: the database is opened read-only (never created).
+                self._store = Store.open(self.url, read_only=self.token is None)
             return self._store
 
     def close(self) -> None:

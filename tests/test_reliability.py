@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -187,8 +188,9 @@ def test_missing_file_is_exit_3(tmp_path, db, db_path, args):
         ),
         (["eval", "attribution", "{gold}", "--output", "{dir}"], 3, "{dir}: is a directory"),
         (["check", WIRE, "--sources", "{dir}"], 2, "{dir}: is a directory, not a sources file"),
-        (["db", "stats", "--db", "sqlite:///{dir}"], 4, "cannot open the database file"),
-        (["check", WIRE, "--db", "sqlite:///{dir}"], 4, "cannot open the database file"),
+        (["db", "stats", "--db", "sqlite:///{dir}"], 4, "{dir}: is a directory, not a database file"),
+        (["check", WIRE, "--db", "sqlite:///{dir}"], 4, "{dir}: is a directory, not a database file"),
+        (["import", "-", "--db", "sqlite:///{dir}"], 4, "{dir}: is a directory, not a database file"),
     ],
     ids=lambda a: " ".join(a[:2]) if isinstance(a, list) else None,
 )
@@ -773,6 +775,61 @@ def test_import_killed_halfway_leaves_nothing_and_a_rerun_completes(tmp_path, db
     assert "0 added, 40000 already stored" in run("import", records, "--db", db).stdout
 
 
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid``, read from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and has not ended (a zombie has ended: it only waits to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux's /proc")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="on one CPU an import starts no worker processes")
+@pytest.mark.parametrize("command", ["import", "check -j 2"])
+def test_workers_die_with_a_parent_killed_by_sigkill(tmp_path, db, processes, command):
+    """SIGKILL gives `claims import` (or `claims check -j 2`) no chance to stop its worker processes: they
+    end by themselves, and a caller reading the command's output sees it end. They used to live on, each
+    holding 220-240 MB, the database's files and the caller's stdout, which then never reached its end."""
+    if command == "import":
+        args = ["import", str(generated_records(tmp_path / "many.jsonl", 40_000)), "--db", db]
+    else:
+        articles = []
+        for n in range(40):
+            articles.append(tmp_path / f"wire-{n}.txt")
+            shutil.copy(WIRE, articles[-1])
+        args = ["check", *map(str, articles), "-j", "2", "--format", "json"]
+    parent = start(processes, [*CLAIMS, *args])
+    deadline = time.monotonic() + 60
+    while not (workers := _children(parent.pid)):
+        assert parent.poll() is None, "the command ended before it started workers; give it more to do"
+        assert time.monotonic() < deadline, "no worker process started"
+        time.sleep(0.01)
+    os.kill(parent.pid, signal.SIGKILL)  # the parent only: its workers are left to themselves
+    assert parent.wait(timeout=30) == -signal.SIGKILL
+    deadline = time.monotonic() + 30
+    while alive := {w for w in workers if _running(w)}:
+        assert time.monotonic() < deadline, f"worker processes {sorted(alive)} outlived their parent"
+        time.sleep(0.05)
+    ready, _, _ = select.select([parent.stdout], [], [], 30)
+    assert ready, "the command's stdout is still held open"
+    assert parent.stdout.read() == ""
+
+
 NON_ATOMIC_IMPORT = """
 import sys, time
 from claims.attribution.registry import Registry
@@ -1055,7 +1112,7 @@ def _summary(db: str) -> dict:
 
 def test_db_upgrade_of_a_database_made_by_schema_0001_keeps_its_data(tmp_path, old_db, db_path):
     before = _rows(db_path)
-    with sqlite3.connect(db_path) as conn:  # (any command would upgrade it: look without claims)
+    with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
     assert {k: len(v) for k, v in before.items()} == {"claim": 6, "source": 8, "document": 1, "decision": 1}
     result = run("db", "upgrade", "--db", old_db)
@@ -1184,16 +1241,157 @@ def test_a_database_from_a_newer_claims_is_refused_untouched(old_db, db_path, co
     assert _rows(db_path) == before
 
 
-def test_a_database_made_by_something_else_is_a_clear_error(tmp_path, db_path):
+def _file_state(path: Path) -> tuple:
+    """The bytes of a database file and which of its companion files exist: equal before and after a command
+    that must not change it."""
+    companions = tuple(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm", "-journal"))
+    return path.read_bytes() if path.exists() else None, companions
+
+
+# Every command that opens a database: the reads (check, db stats, export) and the writes.
+DB_COMMANDS = [
+    ["check", WIRE],
+    ["db", "stats"],
+    ["export", "--publisher-name", "Desk"],
+    ["db", "init"],
+    ["db", "upgrade"],
+    ["import", "-"],
+    ["add", "North Korea fired a missile into the sea.", "--source", "yonhap"],
+    [
+        "decide",
+        "North Korea fired a missile into the sea.",
+        "--verdict",
+        "disputed",
+        "--note",
+        "no launch seen",
+    ],
+]
+DB_COMMAND_IDS = ["check", "db stats", "export", "db init", "db upgrade", "import", "add", "decide"]
+READS = DB_COMMANDS[:3]
+
+
+@pytest.mark.parametrize("command", DB_COMMANDS, ids=DB_COMMAND_IDS)
+@pytest.mark.parametrize("tables", ["orders", "claim"])
+def test_a_database_made_by_something_else_is_refused_untouched(db_path, command, tables):
+    """A file with tables that are not a claims schema (a shop's orders; a table that happens to be called
+    claim) is refused by every command, reads and writes, and left as it was: no table added, no switch to
+    WAL."""
     with sqlite3.connect(db_path) as conn:
-        conn.execute("CREATE TABLE claim (id INTEGER PRIMARY KEY, body TEXT)")
-        conn.execute("INSERT INTO claim (body) VALUES ('not ours')")
-    result = run("db", "stats", "--db", f"sqlite:///{db_path}")
+        conn.execute(f"CREATE TABLE {tables} (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.execute(f"INSERT INTO {tables} (body) VALUES ('not ours')")
+    conn.close()
+    before = _file_state(db_path)
+    result = run(*command, "--db", f"sqlite:///{db_path}", input=GOOD_LINE + "\n")
+    assert result.exit_code == 4, result.output
+    one_error_line(result.stderr, f"not a claims database (it holds other tables: {tables}); left untouched")
+    assert _file_state(db_path) == before
+
+
+@pytest.mark.parametrize("command", READS, ids=DB_COMMAND_IDS[:3])
+def test_reads_never_create_or_change_a_database(tmp_path, db, db_path, command):
+    """`check`, `db stats` and `export` open the database read-only: a missing file is not created, an
+    empty one gets no tables, a claims database keeps every byte and its journal mode."""
+    missing = tmp_path / "missing.db"
+    result = run(*command, "--db", f"sqlite:///{missing}")
     assert result.exit_code == 4
-    one_error_line(result.stderr, "table claim already exists")
+    one_error_line(result.stderr, "no such database file")
+    assert not missing.exists()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    result = run(*command, "--db", f"sqlite:///{empty}")
+    assert result.exit_code == 4
+    one_error_line(result.stderr, "an empty database, with no claims in it yet", "claims db init")
+    assert _file_state(empty) == (b"", (False, False, False))
+    # a claims database in rollback-journal mode (a copy, say): a read switched it to WAL
+    assert run("import", generated_records(tmp_path / "some.jsonl", 50), "--db", db).exit_code == 0
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT body FROM claim").fetchall() == [("not ours",)]
-        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'source'").fetchall() == []
+        conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    before = _file_state(db_path)
+    result = run(*command, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert _file_state(db_path) == before
+    # the default database (no --db) is not created by a read either; `check` then works without one
+    default = Path(os.environ["CLAIMS_HOME"]) / "claims.db"
+    result = run(*command)
+    assert result.exit_code == (0 if command[0] == "check" else 4), result.output
+    assert not default.exists()
+
+
+@pytest.mark.parametrize(
+    "command", DB_COMMANDS[:3] + DB_COMMANDS[5:], ids=DB_COMMAND_IDS[:3] + DB_COMMAND_IDS[5:]
+)
+def test_an_out_of_date_schema_is_left_for_db_upgrade(old_db, db_path, command):
+    """No command but `claims db upgrade` (and `db init`) changes the schema of an existing database: the
+    others say to run it (exit 4) and leave the file as it was (a read used to upgrade it silently)."""
+    before = _file_state(db_path)
+    result = run(*command, "--db", old_db, input=GOOD_LINE + "\n")
+    assert result.exit_code == 4, result.output
+    one_error_line(
+        result.stderr,
+        f"the schema is at revision 0001, this version of claims needs {SCHEMA_HEAD}",
+        "claims db upgrade",
+    )
+    assert _file_state(db_path) == before
+
+
+def test_db_upgrade_keeps_a_backup_and_db_downgrade_goes_back(tmp_path, old_db, db_path):
+    before = _rows(db_path)
+    result = run("db", "upgrade", "--db", old_db)
+    assert result.exit_code == 0, result.output
+    backup = tmp_path / "claims.db.bak-0001"
+    assert result.stdout.splitlines() == [
+        f"backup of the database at schema 0001: {backup}",
+        f"{old_db}: schema 0001 -> {SCHEMA_HEAD}",
+    ]
+    with sqlite3.connect(backup) as conn:  # the database as it was, whole
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+    assert _rows(backup) == before
+    # back to 0001 (for the claims that wrote it), with a backup of the upgraded database first
+    result = run("db", "downgrade", "0001", "--db", old_db)
+    assert result.exit_code == 0, result.output
+    assert f"{old_db}: schema {SCHEMA_HEAD} -> 0001" in result.stdout
+    assert (tmp_path / f"claims.db.bak-{SCHEMA_HEAD}").exists()
+    assert _rows(db_path) == before
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    conn.close()
+    # an upgrade again never overwrites the first backup
+    result = run("db", "upgrade", "--db", old_db)
+    assert result.exit_code == 0, result.output
+    assert f"backup of the database at schema 0001: {backup}-2" in result.stdout
+    assert _rows(backup) == before
+    consistent(db_path)
+    for revision in ("base", "0099", "head"):
+        result = run("db", "downgrade", revision, "--db", old_db)
+        assert result.exit_code == 2, result.output
+        one_error_line(result.stderr, f"{revision!r} is not a schema revision of claims")
+
+
+def test_a_corrupted_page_found_by_check_is_exit_4(tmp_path, db, db_path):
+    """A damaged page (here the root of the claim table) is `database disk image is malformed`, exit 4,
+    for `check` (one process or several) as for `db stats`; never a report built on half the claims."""
+    assert run("import", generated_records(tmp_path / "some.jsonl", 2000), "--db", db).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'claim'").fetchone()
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()
+    with db_path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * page_size)
+    article, other = tmp_path / "a.txt", tmp_path / "b.txt"
+    article.write_text(
+        "North Korea fired a missile into the sea off its coast, the military said.\n", encoding="utf-8"
+    )
+    other.write_text("Seoul said the missile flew 300 kilometres, officials said.\n", encoding="utf-8")
+    for args in (["check", article], ["check", article, other, "-j", "2"], ["db", "stats"]):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 4, (args, result.output)
+        assert result.stdout == ""
+        one_error_line(result.stderr, "database disk image is malformed")
 
 
 # --- the table in docs/reliability.md -------------------------------------------------------------------

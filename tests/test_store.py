@@ -109,7 +109,7 @@ def test_store_reopen_is_a_noop_and_keeps_data(store_url, registry):
     with Store.open(url) as first:
         first.add_claims(AR, registry)
     with Store.open(url) as again:
-        assert again.upgrade() == (SCHEMA_HEAD, SCHEMA_HEAD)
+        assert again.upgrade() == (SCHEMA_HEAD, SCHEMA_HEAD, None)
         assert again.stats()["claims"] == len(AR)
         assert again.search("قال كيم جونغ أون")
 
@@ -117,7 +117,7 @@ def test_store_reopen_is_a_noop_and_keeps_data(store_url, registry):
 def test_store_open_without_migrating_leaves_an_empty_database(store_url):
     store = Store.open(store_url, migrate=False)
     assert store.revision() is None
-    assert store.upgrade() == (None, SCHEMA_HEAD)
+    assert store.upgrade() == (None, SCHEMA_HEAD, None)
     assert store.revision() == SCHEMA_HEAD
 
 
@@ -133,7 +133,7 @@ def test_store_upgrade_from_0001_keeps_the_claims_and_indexes_them(store_url, re
         with store.engine.begin() as conn:
             command.upgrade(db._alembic_config(conn), "0001")
         store.add_claims(AR + EN, registry)  # claims stored before 0002 existed
-        assert store.upgrade() == ("0001", SCHEMA_HEAD)
+        assert store.upgrade()[:2] == ("0001", SCHEMA_HEAD)
         assert store.stats()["claims"] == len(AR) + len(EN)
         assert store.search("North Korea missile east coast")[0].source == "yonhap"
 
@@ -153,7 +153,7 @@ def test_store_postgresql_upgrade_from_0003_moves_search_to_word_keys(postgres_u
             command.upgrade(db._alembic_config(conn), "0003")
         store.add_claims(AR, registry)  # stored under 0003
         assert "ix_claim_index_words" in indexes(store)
-        assert store.upgrade() == ("0003", SCHEMA_HEAD)
+        assert store.upgrade()[:2] == ("0003", SCHEMA_HEAD)
         assert indexes(store) >= {fts.PG_INDEX} and "ix_claim_index_words" not in indexes(store)
         store.add_claims(EN, registry)  # stored under 0004
         assert store.search("قال كيم جونغ أون")[0].source == "kcna"
@@ -194,6 +194,79 @@ def test_store_a_schema_from_a_newer_claims_is_refused(store_url):
     ) as info:
         Store.open(url)
     assert "\n" not in info.value.message and info.value.message.endswith("upgrade claims")
+
+
+def _raw(url: str) -> sa.Engine:
+    """An engine that bypasses the store (for setting up and looking at a database as another tool would)."""
+    return sa.create_engine(url)
+
+
+def test_store_refuses_a_database_that_is_not_ours_untouched(store_url):
+    engine = _raw(store_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)")
+        conn.exec_driver_sql("INSERT INTO orders (id, item) VALUES (1, 'قهوة عربية')")
+    for options in ({}, {"read_only": True}, {"migrate": False}):
+        with pytest.raises(DatabaseError, match=r"not a claims database \(it holds other tables: orders\)"):
+            Store.open(store_url, **options)
+    with engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == ["orders"]
+        assert conn.exec_driver_sql("SELECT item FROM orders").scalars().all() == ["قهوة عربية"]
+    engine.dispose()
+
+
+def test_store_read_only_creates_and_changes_nothing(store_url, registry):
+    # SQLite: no file (none is made); PostgreSQL: an empty schema (no table is made)
+    with pytest.raises(DatabaseError, match="no such database file|an empty database, with no claims in it"):
+        Store.open(store_url, read_only=True)
+    engine = _raw(store_url)
+    with engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == []
+    with Store.open(store_url) as writer:
+        writer.add_claims(AR, registry)
+    with Store.open(store_url, read_only=True) as reader:
+        assert reader.search("قال كيم جونغ أون")[0].source == "kcna"
+        assert reader.stats()["claims"] == len(AR)
+        with pytest.raises(
+            DatabaseError, match="read"
+        ):  # SQLite: readonly database; PostgreSQL: read-only transaction
+            reader.add_claims(EN, registry)
+        with pytest.raises(UsageError, match="opened read-only"):
+            reader.upgrade()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM claim").scalar() == len(AR)
+    engine.dispose()
+
+
+def test_store_an_older_schema_is_upgraded_only_when_asked_and_can_go_back(store_url, registry):
+    from alembic import command
+
+    with Store.open(store_url, migrate=False) as store, store.engine.begin() as conn:
+        command.upgrade(db._alembic_config(conn), "0003")
+    for options in ({}, {"read_only": True}):
+        with pytest.raises(DatabaseError, match="the schema is at revision 0003.*run 'claims db upgrade'"):
+            Store.open(store_url, **options)
+    with Store.open(store_url, migrate=False) as store:
+        assert store.revision() == "0003"
+        change = store.upgrade()
+        assert change[:2] == ("0003", SCHEMA_HEAD)
+        if (
+            store.backend == "sqlite"
+        ):  # a copy of the file as it was; PostgreSQL: pg_dump (docs/postgresql.md)
+            assert change.backup is not None and change.backup.name == "claims.db.bak-0003"
+            with Store.open(f"sqlite:///{change.backup}", migrate=False) as copy:
+                assert copy.revision() == "0003"
+        else:
+            assert change.backup is None
+        store.add_claims(AR, registry)
+        assert store.downgrade("0003")[:2] == (SCHEMA_HEAD, "0003")
+        assert store.revision() == "0003"
+    with pytest.raises(UsageError, match="'base' is not a schema revision of claims"):
+        Store.open(store_url, migrate=False).downgrade("base")
+    with Store.open(store_url, migrate=False) as store:
+        store.upgrade(backup=False)
+        assert store.search("قال كيم جونغ أون")[0].source == "kcna"
+        assert store.stats()["claims"] == len(AR)
 
 
 def test_store_schema_head_is_alembics_head():

@@ -2,7 +2,7 @@
 
 ::
 
-    store = Store.open()                      # SQLite in the user data directory, migrated to the latest schema
+    store = Store.open()                      # SQLite in the user data directory, created if need be
     store.add_claims(read_records("claims.jsonl"), registry)
     store.search("وقال الرئيس إن الاتفاقية دخلت حيز التنفيذ", language="ar", limit=20)
 
@@ -15,8 +15,13 @@ searches (see ``docs/postgresql.md``); opening refuses a database that is not UT
 is ``C``, and connections give up after :data:`CONNECT_TIMEOUT_S` seconds unless the URL sets
 ``connect_timeout``.
 
-The schema is managed by Alembic migrations shipped in ``claims/store/migrations``; opening a store
-brings it to the latest revision inside one transaction, so an upgrade either completes or changes nothing.
+The schema is managed by Alembic migrations shipped in ``claims/store/migrations``. Opening a store never
+upgrades an existing database: a new or empty one gets the latest schema, one at an older revision is refused
+until :meth:`Store.upgrade` (``claims db upgrade``) brings it there, inside one transaction and after copying
+an SQLite file aside (``claims.db.bak-0001``), so an upgrade either completes or changes nothing, and can be
+undone. ``Store.open(url, read_only=True)``, for commands that only read, creates and changes nothing: SQLite
+is opened read-only (the file must exist), PostgreSQL sessions are read-only. A database holding tables that
+are not a claims schema is refused untouched, whatever the mode.
 
 This module is the only door to the database: it takes ``ClaimRecord`` values and returns ``StoredClaim``
 values, and every database failure leaves it as a :class:`~claims.errors.DatabaseError` with one line to
@@ -114,6 +119,12 @@ _CLAIM_COLUMNS = (
 )
 
 
+class SchemaChange(NamedTuple):
+    before: str | None  # the revision before (None: an empty database)
+    after: str
+    backup: Path | None  # where the SQLite file was copied first
+
+
 class ImportResult(NamedTuple):
     added: int
     skipped: int  # already stored (same external id, or same text + source + date)
@@ -148,9 +159,10 @@ def dedupe_key(norm_text: str, source: str, published: str | None) -> int:
 class Store:
     """A claims database. Open it with :meth:`Store.open`; close it (or use ``with``) when done."""
 
-    def __init__(self, engine: Engine, url: URL) -> None:
+    def __init__(self, engine: Engine, url: URL, *, read_only: bool = False) -> None:
         self.engine = engine
         self._url = url
+        self.read_only = read_only
         self._index: fts.SearchIndex | None = (
             _INDEXES[engine.dialect.name]() if engine.dialect.name in _INDEXES else None
         )
@@ -158,8 +170,15 @@ class Store:
     # -- opening, schema --------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
-        """Open the store at ``url`` (default: :func:`default_url`), creating and upgrading it as needed."""
+    def open(cls, url: str | None = None, *, migrate: bool = True, read_only: bool = False) -> Store:
+        """Open the store at ``url`` (default: :func:`default_url`).
+
+        ``read_only``: nothing is created or changed; the database must exist and hold the claims schema at
+        the latest revision. Otherwise a new or empty database gets the latest schema (unless ``migrate`` is
+        false), and a claims database at an older revision is refused (see :meth:`upgrade`) unless
+        ``migrate`` is false. A database that is not a claims database, or one from a newer claims, is
+        refused either way. Every refusal is a :class:`DatabaseError` and leaves the database untouched.
+        """
         raw = url or default_url()
         try:
             parsed = make_url(raw)
@@ -167,11 +186,36 @@ class Store:
             raise DatabaseError(
                 f"{raw!r} is not a database URL (e.g. sqlite:///path/claims.db, postgresql+psycopg://host/db)"
             ) from None
-        store = cls(_create_engine(parsed), parsed)
-        if store.backend == "postgresql":
-            store._check_postgresql()
-        if migrate:
-            store.upgrade()
+        path = _sqlite_file(parsed)
+        shown = parsed.render_as_string(hide_password=True)
+        if path is not None and path.is_dir():
+            raise DatabaseError(f"{shown}: is a directory, not a database file")
+        if read_only and path is not None and not path.exists():
+            raise DatabaseError(
+                f"{shown}: no such database file (create one with 'claims db init' or 'claims import FILE')"
+            )
+        store = cls(_create_engine(parsed, read_only=read_only), parsed, read_only=read_only)
+        try:
+            if store.backend == "postgresql":
+                store._check_postgresql()
+            revision = store._schema_revision()
+            if revision is None and read_only:
+                raise DatabaseError(
+                    f"{store.url}: an empty database, with no claims in it yet (create the schema with "
+                    "'claims db init', or import claims with 'claims import FILE')"
+                )
+            if revision is not None and revision != SCHEMA_HEAD and (migrate or read_only):
+                raise DatabaseError(
+                    f"{store.url}: the schema is at revision {revision}, this version of claims needs "
+                    f"{SCHEMA_HEAD}; run 'claims db upgrade' (it backs an SQLite file up first)"
+                )
+            if not read_only and store.backend == "sqlite":
+                store._journal_to_wal()
+            if revision is None and migrate:
+                store.upgrade()
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @property
@@ -200,28 +244,93 @@ class Store:
         with self._errors(), self.engine.connect() as conn:
             return _current_revision(conn)
 
-    def upgrade(self) -> tuple[str | None, str]:
-        """Bring the schema to the latest revision in one transaction. Returns (before, after)."""
+    def upgrade(self, *, backup: bool = True) -> SchemaChange:
+        """Bring the schema to the latest revision in one transaction (a new database: create it).
+
+        An SQLite file that had a schema is first copied aside with :meth:`backup` (unless ``backup`` is
+        false); :meth:`downgrade` or that copy undoes the upgrade."""
+        return self._migrate(SCHEMA_HEAD, backup=backup)
+
+    def downgrade(self, revision: str, *, backup: bool = True) -> SchemaChange:
+        """Take the schema back to an older ``revision`` (for the claims version that wrote it), in one
+        transaction, after copying an SQLite file aside. Data of what the later revisions added (SQLite:
+        the search's word counts, PostgreSQL: the word-key index) goes; claims, sources, documents and
+        decisions stay."""
+        if revision not in _known_revisions():
+            raise UsageError(
+                f"{revision!r} is not a schema revision of claims (one of: {', '.join(_known_revisions())})"
+            )
+        return self._migrate(revision, backup=backup, down=True)
+
+    def backup(self, revision: str | None = None) -> Path | None:
+        """Copy an SQLite database file aside, consistently even while others write to it:
+        ``<file>.bak-<revision>`` (``-2``, ``-3``, ... if taken), or None for a database that is not an SQLite
+        file (PostgreSQL: use pg_dump)."""
+        path = _sqlite_file(self._url)
+        if path is None:
+            return None
+        revision = revision or (self.revision() or "empty")
+        target = path.with_name(f"{path.name}.bak-{revision}")
+        n = 2
+        while target.exists():
+            target = path.with_name(f"{path.name}.bak-{revision}-{n}")
+            n += 1
+        partial = target.with_name(target.name + ".part")
+        import sqlite3
+
+        try:
+            source = sqlite3.connect(f"{_file_uri(path)}?mode=ro", uri=True)
+            try:
+                copy = sqlite3.connect(partial)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+            os.replace(partial, target)
+        except (sqlite3.Error, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise DatabaseError(f"{self.url}: cannot back the database up to {target}: {exc}") from None
+        return target
+
+    def _migrate(self, target: str, *, backup: bool, down: bool = False) -> SchemaChange:
+        if self.read_only:
+            raise UsageError(
+                "this store was opened read-only; open it without read_only to change its schema"
+            )
         with self._errors():
             with self.engine.connect() as conn:
                 before = _current_revision(conn)
-            if before == SCHEMA_HEAD:
-                return before, SCHEMA_HEAD
+            if before == target:
+                return SchemaChange(before, target, None)
             from alembic import command
             from alembic.util import CommandError
 
-            with self._write() as conn:
-                try:
-                    command.upgrade(_alembic_config(conn), "head")
-                except CommandError as exc:
-                    raise DatabaseError(
-                        f"{self.url}: the schema is at revision {before!r}, which this version of claims "
-                        f"does not know ({exc}); upgrade claims"
-                    ) from None
-                after = _current_revision(conn)
+            copy = None
+            try:
+                # The write lock first (BEGIN IMMEDIATE): the copy is then exactly the database the
+                # migration starts from.
+                with self._write() as conn:
+                    if backup and before is not None:
+                        copy = self.backup(before)
+                    try:
+                        if down:
+                            command.downgrade(_alembic_config(conn), target)
+                        else:
+                            command.upgrade(_alembic_config(conn), "head")
+                    except CommandError as exc:
+                        if down:
+                            raise UsageError(f"cannot downgrade {self.url} to {target}: {exc}") from None
+                        raise DatabaseError(_unknown_revision(self.url, before, f" ({exc})")) from None
+                    after = _current_revision(conn)
+            except BaseException:
+                if copy is not None:  # nothing changed: the copy is not needed
+                    copy.unlink(missing_ok=True)
+                raise
         if self._index:
             self._index.invalidate()
-        return before, after or SCHEMA_HEAD
+        return SchemaChange(before, after or target, copy)
 
     # -- writing ----------------------------------------------------------------------------------------
 
@@ -511,6 +620,34 @@ class Store:
 
     # -- internals --------------------------------------------------------------------------------------
 
+    def _schema_revision(self) -> str | None:
+        """The revision of a claims database, None for an empty one. Refuses (untouched) a database whose
+        tables are not a claims schema, and one at a revision this version does not know."""
+        with self._errors(), self.engine.connect() as conn:
+            names = set(sa.inspect(conn).get_table_names())
+            if not names:
+                return None
+            ours = "alembic_version" in names and _CORE_TABLES <= names
+            revision = _current_revision(conn) if ours else None
+        if not ours:
+            others = sorted(names - _CORE_TABLES - {"alembic_version"}) or sorted(names)
+            shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+            raise DatabaseError(
+                f"{self.url}: not a claims database (it holds other tables: {shown}); left untouched. "
+                "Name a new or empty database for claims"
+            )
+        if revision is None:
+            raise DatabaseError(f"{self.url}: the claims tables are there but no schema revision is recorded")
+        if revision != SCHEMA_HEAD and revision not in _known_revisions():
+            raise DatabaseError(_unknown_revision(self.url, revision))
+        return revision
+
+    def _journal_to_wal(self) -> None:
+        """Switch an SQLite database to WAL (a no-op once done: the mode is stored in the file), once it is
+        known to be ours."""
+        with self._errors(), self.engine.connect() as conn:
+            _wal(conn.connection.driver_connection, busy_timeout_ms())
+
     def _require_index(self) -> fts.SearchIndex:
         if self._index is None:
             raise DatabaseError(
@@ -614,14 +751,57 @@ class Store:
 
 # -- engine -------------------------------------------------------------------------------------------
 
+# The tables that make a database a claims database (with ``alembic_version``).
+_CORE_TABLES = {"source", "document", "claim", "decision"}
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of an SQLite URL; None for other databases, in-memory ones and ``file:`` URIs."""
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def _file_uri(path: Path) -> str:
+    """An SQLite ``file:`` URI for the path (its query, e.g. ``?mode=ro``, follows)."""
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path.resolve()))}"
+
+
+def _known_revisions() -> tuple[str, ...]:
+    """The revisions of the shipped migrations, oldest first (loads Alembic)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    return tuple(reversed([s.revision for s in ScriptDirectory.from_config(config).walk_revisions()]))
+
+
+def _unknown_revision(url: str, revision: str | None, detail: str = "") -> str:
+    return (
+        f"{url}: the schema is at revision {revision!r}, which this version of claims does not know{detail}; "
+        "upgrade claims"
+    )
+
+
 # The search index of each backend the store supports.
 _INDEXES: dict[str, type[fts.SearchIndex]] = {"sqlite": fts.Fts5Index, "postgresql": fts.PostgresIndex}
 
 
-def _create_engine(url: URL) -> Engine:
+def _create_engine(url: URL, *, read_only: bool = False) -> Engine:
     sqlite = url.get_backend_name() == "sqlite"
-    if sqlite and url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-        directory = Path(url.database).expanduser().parent
+    shown = url.render_as_string(hide_password=True)
+    path = _sqlite_file(url)
+    if path is not None and read_only:
+        # The file opened read-only by SQLite itself: no page of it can change, nothing is created.
+        url = url.set(database=_file_uri(path), query={**url.query, "mode": "ro", "uri": "true"})
+    elif path is not None:
+        directory = path.parent
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -634,7 +814,6 @@ def _create_engine(url: URL) -> Engine:
     elif url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
         if url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi", ""):
             connect_args = {"connect_timeout": CONNECT_TIMEOUT_S}
-    shown = url.render_as_string(hide_password=True)
     try:
         engine = sa.create_engine(url, connect_args=connect_args)
     except NoSuchModuleError:
@@ -650,8 +829,10 @@ def _create_engine(url: URL) -> Engine:
     except ArgumentError as exc:
         raise DatabaseError(f"cannot use {shown}: {exc}") from None
     if sqlite:
-        event.listen(engine, "connect", lambda conn, _record: _sqlite_pragmas(conn, busy_ms))
+        event.listen(engine, "connect", lambda conn, _record: _sqlite_pragmas(conn, busy_ms, read_only))
         event.listen(engine, "begin", _sqlite_begin)
+    elif read_only and url.get_backend_name() == "postgresql":
+        event.listen(engine, "connect", lambda conn, _record: _postgresql_read_only(conn))
     return engine
 
 
@@ -672,20 +853,33 @@ def busy_timeout_ms() -> int:
 _CACHE_KIB = -65_536  # negative: KiB, not pages
 
 
-def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int, read_only: bool = False) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-        _wal(cursor, busy_ms)
         # A 64 MiB page cache (allocated as used; the default is 2 MiB): a large import updates the
         # dedupe-key index at random places, and a search of a million claims reads many index pages.
-        for pragma in ("foreign_keys=ON", "synchronous=NORMAL", f"cache_size={_CACHE_KIB}"):
+        pragmas = ["foreign_keys=ON", f"cache_size={_CACHE_KIB}"]
+        pragmas += ["query_only=ON"] if read_only else ["synchronous=NORMAL"]
+        for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
     finally:
         cursor.close()
 
 
-def _wal(cursor: Any, busy_ms: int) -> None:
+def _postgresql_read_only(dbapi_connection: Any) -> None:
+    """Every transaction of the session read-only: the server refuses any write."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    finally:
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
+
+
+def _wal(dbapi_connection: Any, busy_ms: int) -> None:
     """Switch to WAL (a no-op once done: the mode is stored in the file).
 
     Two processes opening a new database at once can both try to switch; SQLite then answers "database is
@@ -694,7 +888,7 @@ def _wal(cursor: Any, busy_ms: int) -> None:
     pause = 0.005
     while True:
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
             return
         except Exception as exc:  # sqlite3.OperationalError; SQLAlchemy wraps it for the caller
             if "locked" not in str(exc) or time.monotonic() >= deadline:
@@ -890,7 +1084,7 @@ def _prepared_batches(
 
     Worker processes are forked (Linux), so they need nothing re-imported and work from any caller,
     scripts without a ``__main__`` guard included; where fork is not available, or if a worker dies,
-    batches are prepared here.
+    batches are prepared here. Workers die with this process, however it ends (:mod:`claims.workers`).
     """
     import multiprocessing
 
@@ -910,7 +1104,14 @@ def _prepared_batches(
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    from claims.workers import die_with_parent
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     pending: deque[tuple[Future[_Batch], tuple[Any, ...]]] = deque()
     broken = False
     try:
