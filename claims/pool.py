@@ -6,7 +6,8 @@ NLP pipelines and opening the store) and then runs the callable it returned on e
 
 Limits, each answered with its own exception so that the HTTP layer can say which one was hit:
 
-- ``workers``: at most that many jobs run at once (one per process);
+- ``workers``: at most that many jobs run at once (one per process); ``large`` jobs (the caller says which)
+  take at most ``workers - 1`` of them, so that a small job never waits behind large ones alone;
 - ``queue``: at most that many jobs wait for a free worker; one more is refused at once (:class:`Busy`,
   with a suggested wait), and a job that waits longer than ``timeout`` is refused the same way;
 - ``timeout``: a job running longer is abandoned (:class:`Timeout`) and its worker killed, so it stops
@@ -163,6 +164,7 @@ class _Worker:
         self.started = False
         self.ready = False
         self.retire = False
+        self.large = False  # running a large job
 
     def start(self) -> None:
         if not self.started:
@@ -224,7 +226,9 @@ class WorkerPool:
         self._threads = ThreadPoolExecutor(workers, thread_name_prefix="claims-check")
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()  # started or reserved, idle or busy
-        self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
+        self._waiters: collections.deque[tuple[asyncio.Future[_Worker], bool]] = collections.deque()
+        self._large_limit = max(1, workers - 1)
+        self._large_running = 0
         self._mean_seconds = 1.0
         self._lock = threading.Lock()  # guards _all against close() from another thread
         self._closed = False
@@ -237,7 +241,7 @@ class WorkerPool:
 
     @property
     def waiting(self) -> int:
-        return len(self._waiters)
+        return sum(not waiter.done() for waiter, _large in self._waiters)
 
     def start(self) -> None:
         """Start every worker now and wait until each has loaded (blocking; call it from a thread)."""
@@ -246,8 +250,10 @@ class WorkerPool:
         for worker in list(self._idle):
             self._wait_ready(worker)
 
-    async def run(self, job: Any) -> Any:
-        worker = await self._acquire()
+    async def run(self, job: Any, *, large: bool = False) -> Any:
+        """Run ``job`` in a worker; a ``large`` one leaves a worker free for small ones (when there are
+        two or more)."""
+        worker = await self._acquire(large)
         loop = asyncio.get_running_loop()
         started = time.monotonic()
         done = self._threads.submit(self._round_trip, worker, job)
@@ -269,7 +275,7 @@ class WorkerPool:
             workers = list(self._all)
             self._all.clear()
             self._idle.clear()
-        for waiter in self._waiters:
+        for waiter, _large in self._waiters:
             if not waiter.done():
                 waiter.cancel()
         self._waiters.clear()
@@ -296,9 +302,7 @@ class WorkerPool:
         if worker in self._idle:
             self._idle.remove(worker)
 
-    async def _acquire(self) -> _Worker:
-        if self._closed:
-            raise WorkerLost("the pool is closed")
+    def _free_worker(self) -> _Worker | None:
         while self._idle:
             worker = self._idle.pop()
             if worker.alive():
@@ -306,10 +310,39 @@ class WorkerPool:
             self._discard(worker)  # died while idle (killed from outside): take another
         if len(self._all) < self.workers:
             return self._new_worker()
-        if len(self._waiters) >= self.queue:
+        return None
+
+    def _admits(self, large: bool) -> bool:
+        return not large or self._large_running < self._large_limit
+
+    def _dispatch(self) -> None:
+        """Give free workers to waiting jobs, first come first served among those admitted."""
+        i = 0
+        while i < len(self._waiters):
+            waiter, large = self._waiters[i]
+            if waiter.done():
+                del self._waiters[i]
+                continue
+            if not self._admits(large):
+                i += 1
+                continue
+            worker = self._free_worker()
+            if worker is None:
+                return
+            del self._waiters[i]
+            worker.large = large
+            self._large_running += large
+            waiter.set_result(worker)
+
+    async def _acquire(self, large: bool) -> _Worker:
+        if self._closed:
+            raise WorkerLost("the pool is closed")
+        startable = self._admits(large) and (bool(self._idle) or len(self._all) < self.workers)
+        if not startable and self.waiting >= self.queue:
             raise Busy(self.running, self.waiting, self._retry_after())
         waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
+        self._waiters.append((waiter, large))
+        self._dispatch()
         try:
             return await asyncio.wait_for(asyncio.shield(waiter), self.timeout)
         except TimeoutError:
@@ -322,27 +355,20 @@ class WorkerPool:
                 self._release(waiter.result(), None)
             waiter.cancel()
             raise
-        finally:
-            if waiter in self._waiters:
-                self._waiters.remove(waiter)
 
     def _release(self, worker: _Worker, seconds: float | None) -> None:
         if seconds is not None:
             self._mean_seconds = 0.8 * self._mean_seconds + 0.2 * seconds
+        self._large_running -= worker.large
+        worker.large = False
         if self._closed:
             return
         if worker.retire or not worker.alive():
             self._discard(worker)
-            self._threads.submit(worker.stop, kill=True)
-            if not self._waiters:
-                return  # the next job starts a new worker
-            worker = self._new_worker()
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(worker)
-                return
-        self._idle.append(worker)
+            self._threads.submit(worker.stop, kill=True)  # a new worker starts when a job needs one
+        else:
+            self._idle.append(worker)
+        self._dispatch()
 
     def _retry_after(self) -> int:
         """Seconds until a worker is likely free for one more job: the mean job time, times the jobs

@@ -75,6 +75,8 @@ DEFAULT_MAX_BODY = 5_000_000
 DEFAULT_QUEUE = 64
 DEFAULT_CHECK_TIMEOUT = 60.0
 DEFAULT_WORKER_MEMORY_MB = 2048
+# A check of a larger body is "large": large checks leave one worker free for the others (claims/pool.py).
+LARGE_CHECK_BYTES = 200_000
 _JSON_TYPES = ("application/json",)
 # Module level: FastAPI reads the dependencies from the annotations, which are evaluated in module scope.
 _BEARER = HTTPBearer(auto_error=False, description="The token `claims serve` was started with.")
@@ -361,7 +363,8 @@ def create_app(
             )
         _check_date(as_of, "as_of")
         assert service.checks is not None
-        report = await service.checks.run(CheckJob(data, path, as_of, min_sources))
+        job = CheckJob(data, path, as_of, min_sources)
+        report = await service.checks.run(job, large=len(data) > LARGE_CHECK_BYTES)
         return Response(report, media_type="application/json")
 
     @app.get("/v1/claims", tags=["store"])
