@@ -165,6 +165,8 @@ class _Worker:
         self.ready = False
         self.retire = False
         self.large = False  # running a large job
+        self.loading = threading.Lock()  # held while waiting for the worker to load
+        self.failure: BaseException | None = None  # why it could not load
 
     def start(self) -> None:
         if not self.started:
@@ -365,7 +367,11 @@ class WorkerPool:
             return
         if worker.retire or not worker.alive():
             self._discard(worker)
-            self._threads.submit(worker.stop, kill=True)  # a new worker starts when a job needs one
+            self._threads.submit(worker.stop, kill=True)
+            if not self._waiters:  # a replacement, loading now so that the next job finds it ready
+                worker = self._new_worker()
+                self._idle.append(worker)
+                self._threads.submit(self._wait_ready, worker)
         else:
             self._idle.append(worker)
         self._dispatch()
@@ -379,17 +385,23 @@ class WorkerPool:
     # -- a thread of the pool's own executor (never the event loop) --------------------------------
 
     def _wait_ready(self, worker: _Worker) -> None:
-        if worker.ready:
-            return
-        worker.start()
-        if not worker.conn.poll(_START_TIMEOUT):
-            worker.stop(kill=True)
-            raise WorkerLost(f"a check worker did not start within {_START_TIMEOUT:g} s")
-        kind, exc, text, _retire = self._receive(worker)
-        if kind != "ready":
-            worker.stop()
-            self._raise(exc, text)
-        worker.ready = True
+        with worker.loading:
+            if worker.ready:
+                return
+            if worker.failure is not None:
+                raise worker.failure
+            try:
+                worker.start()
+                if not worker.conn.poll(_START_TIMEOUT):
+                    raise WorkerLost(f"a check worker did not start within {_START_TIMEOUT:g} s")
+                kind, exc, text, _retire = self._receive(worker)
+                if kind != "ready":
+                    self._raise(exc, text)
+            except BaseException as failure:
+                worker.failure = failure
+                worker.stop(kill=True)
+                raise
+            worker.ready = True
 
     def _round_trip(self, worker: _Worker, job: Any) -> Any:
         self._wait_ready(worker)
