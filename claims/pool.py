@@ -127,6 +127,9 @@ def _worker_main(conn: Connection, setup: Callable[[], Callable[[Any], Any]], me
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         run = setup()
+    except MemoryError:  # the limit is below what loading needs
+        conn.send(("memory", None, "", True))
+        return
     except BaseException as exc:
         conn.send(("error", *_portable(exc), True))
         return
@@ -395,6 +398,8 @@ class WorkerPool:
                 if not worker.conn.poll(_START_TIMEOUT):
                     raise WorkerLost(f"a check worker did not start within {_START_TIMEOUT:g} s")
                 kind, exc, text, _retire = self._receive(worker)
+                if kind == "memory":
+                    raise OutOfMemory(self.memory_mb)
                 if kind != "ready":
                     self._raise(exc, text)
             except BaseException as failure:

@@ -32,9 +32,10 @@ server uses the default store (``CLAIMS_DB``, else SQLite in the user data direc
 ``claims check`` does, and creates it on the first write.
 
 Checks run in worker processes (:mod:`claims.pool`), ``workers`` at once, each with a time and a memory
-limit; up to ``queue`` more wait, and beyond that a check is refused with 503 and ``Retry-After``. The event
-loop never runs a check, so ``/health`` and the store's reads and writes (in a thread pool of their own)
-answer while checks run (SQLite in WAL mode queues writers).
+limit (504 when it runs too long, 413 when it needs too much memory); up to ``queue`` more wait, and beyond
+that a check is refused with 503 and ``Retry-After``. The event loop never runs a check, so ``/health``
+and the store's reads and writes (in a thread pool of their own) answer while checks run (SQLite in WAL
+mode queues writers).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ DEFAULT_MAX_BODY = 5_000_000
 DEFAULT_QUEUE = 64
 DEFAULT_CHECK_TIMEOUT = 60.0
 DEFAULT_WORKER_MEMORY_MB = 2048
+MIN_WORKER_MEMORY_MB = 512
 # A check of a larger body is "large": large checks leave one worker free for the others (claims/pool.py).
 LARGE_CHECK_BYTES = 200_000
 _JSON_TYPES = ("application/json",)
@@ -260,8 +262,13 @@ def create_app(
     if max_body < 1:
         raise UsageError("max_body must be at least 1 byte")
     workers = default_workers() if workers is None else workers
-    if workers < 1 or queue < 0 or not check_timeout > 0 or worker_memory < 0:
-        raise UsageError("workers must be at least 1, queue and worker memory 0 or more, the timeout above 0")
+    if workers < 1 or queue < 0 or not check_timeout > 0:
+        raise UsageError("workers must be at least 1, the queue 0 or more, the check timeout above 0 s")
+    if worker_memory < 0 or 0 < worker_memory < MIN_WORKER_MEMORY_MB:
+        raise UsageError(
+            f"the worker memory must be 0 (no limit) or at least {MIN_WORKER_MEMORY_MB} MB: "
+            "a check worker uses about 300 MB before its first check"
+        )
     registry = Registry.load(sources)
     service = _Service(db_url, token, registry, max_body)
     if db_url is not None or _sqlite_file_exists(service.url):

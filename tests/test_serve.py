@@ -544,11 +544,17 @@ def test_serve_a_check_over_the_memory_limit_is_413_and_its_worker_is_replaced(d
 
 
 @pytest.mark.parametrize(
-    "limits",
-    [{"workers": 0}, {"queue": -1}, {"check_timeout": 0}, {"worker_memory": -1}],
+    ("limits", "says"),
+    [
+        ({"workers": 0}, "workers must be at least 1"),
+        ({"queue": -1}, "the queue 0 or more"),
+        ({"check_timeout": 0}, "timeout above 0"),
+        ({"worker_memory": -1}, "at least 512 MB"),
+        ({"worker_memory": 50}, "at least 512 MB"),
+    ],
 )
-def test_serve_refuses_impossible_limits(limits):
-    with pytest.raises(UsageError, match="workers must be at least 1"):
+def test_serve_refuses_impossible_limits(limits, says):
+    with pytest.raises(UsageError, match=says):
         create_app(db_url=None, token=None, **limits)
 
 
