@@ -787,6 +787,42 @@ def serve(
     max_body: Annotated[
         int, typer.Option("--max-body", min=1, help="Largest request body accepted, in bytes.")
     ] = 5_000_000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            envvar="CLAIMS_SERVE_WORKERS",
+            min=1,
+            help="Checks run at once, each in its own process (default: one per CPU core).",
+        ),
+    ] = None,
+    queue: Annotated[
+        int,
+        typer.Option(
+            "--queue",
+            envvar="CLAIMS_SERVE_QUEUE",
+            min=0,
+            help="Checks that may wait for a worker (then: 503).",
+        ),
+    ] = 64,
+    check_timeout: Annotated[
+        float,
+        typer.Option(
+            "--check-timeout",
+            envvar="CLAIMS_SERVE_CHECK_TIMEOUT",
+            min=0.001,
+            help="Seconds a check may run, or wait for a worker, before it is refused (504, 503).",
+        ),
+    ] = 60.0,
+    worker_memory: Annotated[
+        int,
+        typer.Option(
+            "--worker-memory",
+            envvar="CLAIMS_SERVE_WORKER_MEMORY",
+            min=0,
+            help="MB of memory (address space) each check worker may use; 0: no limit.",
+        ),
+    ] = 2048,
     db: DbOption = None,
     sources: SourcesOption = None,
     debug: DebugOption = False,
@@ -813,7 +849,18 @@ def serve(
             _err(f"warning: ${token_env} is not set: writes are disabled, the API is read-only")
         if host not in ("127.0.0.1", "localhost", "::1"):
             _err(f"warning: serving on {host} over plain HTTP; put a TLS proxy in front of it")
-        run(host, port, db_url=db, token=token, max_body=max_body, sources=str(sources) if sources else None)
+        run(
+            host,
+            port,
+            db_url=db,
+            token=token,
+            max_body=max_body,
+            sources=str(sources) if sources else None,
+            workers=workers,
+            queue=queue,
+            check_timeout=check_timeout,
+            worker_memory=worker_memory,
+        )
 
     _run(debug, body)
 

@@ -30,8 +30,13 @@ large, 415 wrong content type, 422 invalid values, 503 database error, 500 a bug
 The database is reached through :class:`claims.store.db.Store` only (no SQL here). Without ``db_url`` the
 server uses the default store (``CLAIMS_DB``, else SQLite in the user data directory) when it exists, as
 ``claims check`` does, and creates it on the first write; a server without a token opens the database
-read-only. Checks run one at a time (the NLP pipeline is not shared across threads); store reads and writes
-run in parallel (SQLite in WAL mode queues writers).
+read-only.
+
+Checks run in worker processes (:mod:`claims.pool`), ``workers`` at once, each with a time and a memory
+limit (504 when it runs too long, 413 when it needs too much memory); up to ``queue`` more wait, and beyond
+that a check is refused with 503 and ``Retry-After``. The event loop never runs a check, so ``/health``
+and the store's reads and writes (in a thread pool of their own) answer while checks run (SQLite in WAL
+mode queues writers).
 """
 
 from __future__ import annotations
@@ -44,12 +49,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import date
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -60,6 +65,9 @@ from claims import __version__
 from claims.attribution.registry import Registry
 from claims.config import default_url
 from claims.errors import ClaimsError, DatabaseError, InputError, UsageError
+from claims.pool import Busy, OutOfMemory, Timeout, WorkerLost, WorkerPool, default_workers
+from claims.serve_worker import PRELOAD, CheckJob, CheckWorker
+from claims.serve_worker import sqlite_file_exists as _sqlite_file_exists
 from claims.store.validate import check_string
 
 __all__ = ["create_app", "run"]
@@ -67,6 +75,12 @@ __all__ = ["create_app", "run"]
 log = logging.getLogger("claims.serve")
 
 DEFAULT_MAX_BODY = 5_000_000
+DEFAULT_QUEUE = 64
+DEFAULT_CHECK_TIMEOUT = 60.0
+DEFAULT_WORKER_MEMORY_MB = 2048
+MIN_WORKER_MEMORY_MB = 512
+# A check of a larger body is "large": large checks leave one worker free for the others (claims/pool.py).
+LARGE_CHECK_BYTES = 200_000
 _JSON_TYPES = ("application/json",)
 # Module level: FastAPI reads the dependencies from the annotations, which are evaluated in module scope.
 _BEARER = HTTPBearer(auto_error=False, description="The token `claims serve` was started with.")
@@ -146,7 +160,7 @@ def _body_doc(schema: dict[str, Any], *, multipart: bool = False) -> dict[str, A
 
 
 class _Service:
-    """What the endpoints share: the registry, the store (opened once), the lock around the pipeline."""
+    """What the endpoints share: the registry, the store (opened once), the pool of check workers."""
 
     def __init__(self, db_url: str | None, token: str | None, registry: Registry, max_body: int) -> None:
         self.url = db_url or default_url()
@@ -154,7 +168,7 @@ class _Service:
         self.token = token
         self.registry = registry
         self.max_body = max_body
-        self.pipeline = threading.Lock()
+        self.checks: WorkerPool | None = None  # set by create_app
         self._store_lock = threading.Lock()
         self._store: Any = None
 
@@ -176,26 +190,7 @@ class _Service:
                 self._store.close()
                 self._store = None
 
-    # The endpoint bodies: plain functions, run in the thread pool.
-
-    def check(self, data: bytes, path: str, as_of: str | None, min_sources: int) -> dict[str, Any]:
-        from claims.checker import check_text
-        from claims.decisions import decisions_for_report
-        from claims.report.json import report_dict
-        from claims.text.read import decode_bytes
-
-        source = decode_bytes(data, path=path, max_bytes=self.max_body)
-        store = self.store(create=False)
-        matcher = None
-        if store is not None:
-            from claims.match.matcher import StoreMatcher
-            from claims.match.verdict import Policy
-
-            matcher = StoreMatcher(store, self.registry, Policy(min_sources=min_sources), as_of=as_of)
-        with self.pipeline:
-            report = check_text(source, self.registry, matcher)
-        decisions = decisions_for_report(store, report) if store is not None else None
-        return report_dict(report, self.registry, decisions)
+    # The endpoint bodies: plain functions, run in the thread pool (checks: in the worker processes).
 
     def search(self, q: str, limit: int, language: str | None, as_of: str | None) -> dict[str, Any]:
         store = self.store(create=False)
@@ -249,12 +244,19 @@ def create_app(
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     sources: str | None = None,
+    workers: int | None = None,
+    queue: int = DEFAULT_QUEUE,
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT,
+    worker_memory: int = DEFAULT_WORKER_MEMORY_MB,
 ) -> FastAPI:
     """The API as an ASGI app (serve it with :func:`run`, or any ASGI server).
 
     ``db_url``: an SQLAlchemy URL (default: the default store, see the module doc). ``token``: the bearer
     token that writes need; None disables writes. ``max_body``: the largest request body accepted, in
-    bytes. ``sources``: an extra sources file (TOML) for the registry.
+    bytes. ``sources``: an extra sources file (TOML) for the registry. ``workers``: checks run at once,
+    each in its own process (default: one per CPU core). ``queue``: checks that may wait for a worker.
+    ``check_timeout``: seconds a check may run (or wait) before it is refused. ``worker_memory``: MB of
+    address space per worker (0: no limit). The workers start with the app's lifespan.
     """
     if token is not None:
         token = token.strip()
@@ -262,16 +264,37 @@ def create_app(
             raise UsageError("the API token is empty; set a long random token, or none to disable writes")
     if max_body < 1:
         raise UsageError("max_body must be at least 1 byte")
+    workers = default_workers() if workers is None else workers
+    if workers < 1 or queue < 0 or not check_timeout > 0:
+        raise UsageError("workers must be at least 1, the queue 0 or more, the check timeout above 0 s")
+    if worker_memory < 0 or 0 < worker_memory < MIN_WORKER_MEMORY_MB:
+        raise UsageError(
+            f"the worker memory must be 0 (no limit) or at least {MIN_WORKER_MEMORY_MB} MB: "
+            "a check worker uses about 300 MB before its first check"
+        )
     registry = Registry.load(sources)
     service = _Service(db_url, token, registry, max_body)
     if db_url is not None or _sqlite_file_exists(service.url):
         service.store(create=True)  # open (and migrate) now: a bad URL fails at start, not at a request
+    service.checks = WorkerPool(
+        CheckWorker(service.url, service.explicit_db, sources, max_body),
+        workers=workers,
+        queue=queue,
+        timeout=check_timeout,
+        memory_mb=worker_memory,
+        preload=PRELOAD,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        checks = service.checks  # (a test may have put another pool in its place)
         try:
+            if checks is not None:
+                await run_in_threadpool(checks.start)  # load every worker before the first request
             yield
         finally:
+            if checks is not None:
+                checks.close()
             service.close()
 
     app = FastAPI(
@@ -283,6 +306,7 @@ def create_app(
     )
     app.state.service = service
     _install_error_handlers(app, _redactor(service.url))
+    _install_pool_error_handlers(app)
     app.add_middleware(_BodyLimit, max_body=max_body)
 
     def require_write(
@@ -311,7 +335,12 @@ def create_app(
         "/v1/check",
         tags=["check"],
         openapi_extra=_body_doc(CheckRequest.model_json_schema(), multipart=True),
-        responses={400: {"description": "Unreadable input (binary, undecodable)"}},
+        responses={
+            400: {"description": "Unreadable input (binary, undecodable)"},
+            413: {"description": "The body, or the memory the check needs, is over the server's limit"},
+            503: {"description": "Every check worker is busy and the queue is full (see Retry-After)"},
+            504: {"description": "The check ran longer than the server's time limit"},
+        },
     )
     async def check(
         request: Request,
@@ -344,7 +373,10 @@ def create_app(
                 415, 'send JSON {"text": "…"} (Content-Type: application/json) or a multipart upload "file"'
             )
         _check_date(as_of, "as_of")
-        return JSONResponse(await run_in_threadpool(service.check, data, path, as_of, min_sources))
+        assert service.checks is not None
+        job = CheckJob(data, path, as_of, min_sources)
+        report = await service.checks.run(job, large=len(data) > LARGE_CHECK_BYTES)
+        return Response(report, media_type="application/json")
 
     @app.get("/v1/claims", tags=["store"])
     def search_claims(
@@ -418,7 +450,51 @@ def run(
     import uvicorn
 
     app = create_app(**create_app_kwargs)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False)
+    uvicorn.Server(_uvicorn_config(app, host, port, log_level=log_level)).run()
+
+
+def _uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "info") -> Any:
+    """uvicorn's settings for the API: no Server header, no proxy headers, JSON for malformed HTTP."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        server_header=False,
+        proxy_headers=False,
+        http=_json_errors_protocol(),
+    )
+
+
+def _json_errors_protocol() -> type:
+    """uvicorn's HTTP/1.1 protocol (the one its "auto" setting picks), answering a request it cannot parse
+    (``Content-Length: -1``, a malformed request line or header) with the API's JSON error instead of its
+    plain-text one. Such a request never reaches the app, so this is the only place to shape its answer."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    except ImportError:  # httptools is not installed: uvicorn uses h11
+        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+
+    class JsonErrors(base):  # type: ignore[misc, valid-type]
+        def send_400_response(self, msg: str) -> None:
+            body = json.dumps({"error": _MALFORMED_HTTP}).encode("utf-8")
+            self.transport.write(
+                b"HTTP/1.1 400 Bad Request\r\n"
+                b"content-type: application/json\r\n"
+                b"content-length: " + str(len(body)).encode("ascii") + b"\r\n"
+                b"x-content-type-options: nosniff\r\n"
+                b"connection: close\r\n\r\n" + body
+            )
+            self.transport.close()
+
+    return JsonErrors
+
+
+_MALFORMED_HTTP = (
+    "the request is not valid HTTP/1.1: its request line or a header (such as Content-Length) is malformed"
+)
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -466,6 +542,42 @@ def _install_error_handlers(app: FastAPI, redact: Callable[[str], str]) -> None:
     @app.exception_handler(Exception)
     async def internal_error(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error", exc_info=exc)
+        return _error(500, "internal error (see the server's log)")
+
+
+def _install_pool_error_handlers(app: FastAPI) -> None:
+    """The check workers' limits (claims/pool.py), each with an answer that names the option to change."""
+
+    @app.exception_handler(Busy)
+    async def busy(_request: Request, exc: Busy) -> JSONResponse:
+        return _error(
+            503,
+            f"the server is busy: {exc.running} checks are running and {exc.waiting} are waiting "
+            f"(claims serve --workers, --queue); retry after {exc.retry_after} s",
+            {"Retry-After": str(exc.retry_after)},
+        )
+
+    @app.exception_handler(Timeout)
+    async def too_slow(_request: Request, exc: Timeout) -> JSONResponse:
+        log.warning("a check ran longer than %g s; its worker was stopped", exc.seconds)
+        return _error(
+            504,
+            f"the check took longer than the limit of {exc.seconds:g} s (claims serve --check-timeout); "
+            "send a shorter article",
+        )
+
+    @app.exception_handler(OutOfMemory)
+    async def too_big(_request: Request, exc: OutOfMemory) -> JSONResponse:
+        log.warning("a check needed more than %s MB; its worker was replaced", exc.memory_mb)
+        return _error(
+            413,
+            f"the check needed more memory than a worker may use ({exc.memory_mb} MB, claims serve "
+            "--worker-memory); send a shorter article",
+        )
+
+    @app.exception_handler(WorkerLost)
+    async def lost(_request: Request, exc: WorkerLost) -> JSONResponse:
+        log.error("check worker lost: %s", exc)
         return _error(500, "internal error (see the server's log)")
 
 
@@ -615,14 +727,6 @@ def _check_date(value: str | None, what: str) -> None:
         date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _sqlite_file_exists(url: str) -> bool:
-    """False only for an SQLite URL whose file does not exist yet (any other URL: True)."""
-    if not url.startswith("sqlite:///"):
-        return True
-    database = url.removeprefix("sqlite:///")
-    return database in ("", ":memory:") or Path(database).exists()
 
 
 def _stored_claim_json(claim: Any) -> dict[str, Any]:

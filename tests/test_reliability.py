@@ -1073,6 +1073,35 @@ def test_api_builds_no_sql_from_request_values(db, db_path):
     assert claim_count(db_path) == 1
 
 
+def test_api_check_worker_builds_no_sql_from_the_article(db):
+    """POST /v1/check runs in a worker process, out of reach of the test above: the worker's check, run
+    here in this process, sends the article's words to the database as bound parameters only."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from claims.serve_worker import CheckJob, CheckWorker
+
+    Store.open(db).close()  # created and migrated, as the server does before its workers start
+    statements: list[str] = []
+    parameters: list[str] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+        parameters.append(repr(params))
+
+    text = f"Reuters said North Korea fired {MARK} missiles into the sea."
+    event.listen(Engine, "before_cursor_execute", capture)
+    try:
+        check = CheckWorker(db, True, None, 5_000_000)()
+        report = json.loads(check(CheckJob(text.encode("utf-8"), "desk/a.txt", None, 1)))
+    finally:
+        event.remove(Engine, "before_cursor_execute", capture)
+    assert report["claims"][0]["source"]["id"] == "reuters"
+    assert statements, "the check did not reach the database"
+    assert not [s for s in statements if "zq" in s], "the article was formatted into SQL"
+    assert any("zq" in p for p in parameters)  # the article's words did reach the database
+
+
 # --- faults: schema versions ----------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import socket
 import threading
 import time
@@ -31,7 +32,7 @@ from claims.decisions import decide, decisions_for_report  # noqa: E402
 from claims.errors import UsageError  # noqa: E402
 from claims.match.matcher import StoreMatcher  # noqa: E402
 from claims.report.json import report_dict  # noqa: E402
-from claims.serve import DecisionIn, create_app  # noqa: E402
+from claims.serve import LARGE_CHECK_BYTES, DecisionIn, create_app  # noqa: E402
 from claims.store.db import Store  # noqa: E402
 from claims.store.importers import read_records  # noqa: E402
 from claims.text.read import read_input  # noqa: E402
@@ -430,3 +431,195 @@ def test_serve_real_uvicorn_on_loopback(db_url):
         thread.join(timeout=15)
         sock.close()
     assert not thread.is_alive()
+
+
+# -- checks run in worker processes, with limits ------------------------------------------------------
+# A scripted worker (tests/serve_workers.py) takes the real check's place: a job whose path is "wait"
+# announces itself and waits for the test to open a gate, so a test knows a check is in flight.
+
+
+def _scripted(db_url: str, folder: typing.Any, **limits: typing.Any) -> typing.Any:
+    from claims.pool import WorkerPool
+
+    from .serve_workers import ScriptedCheck
+
+    app = create_app(db_url=db_url, token=TOKEN)
+    settings = {"workers": 1, "queue": 0, "timeout": 120.0, "memory_mb": 0, **limits}
+    app.state.service.checks = WorkerPool(ScriptedCheck(str(folder)), **settings)
+    return app
+
+
+def _wait_for(predicate: typing.Callable[[], typing.Any], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not predicate():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.02)
+
+
+def _post_in_background(
+    c: TestClient, path: str, results: list[typing.Any], text: str = KCNA_SAID
+) -> threading.Thread:
+    thread = threading.Thread(
+        target=lambda: results.append(c.post("/v1/check", json={"text": text, "path": path})),
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+def _started(folder: typing.Any) -> list[int]:
+    return [int(p.name.removeprefix("started-")) for p in folder.glob("started-*")]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_serve_reads_answer_while_a_check_is_running(db_url, tmp_path):
+    with TestClient(_scripted(db_url, tmp_path, workers=1)) as c:
+        results: list[typing.Any] = []
+        check = _post_in_background(c, "wait", results)
+        _wait_for(lambda: _started(tmp_path), "the check to start")
+        assert c.get("/health").json()["status"] == "ok"
+        assert c.get("/v1/claims", params={"q": "معاهدة الشراكة"}).json()["claims"]
+        assert c.get("/v1/sources", params={"q": "kcna"}).status_code == 200
+        assert check.is_alive() and not results  # the check is still running
+        (tmp_path / "open").touch()
+        check.join(60)
+    assert results[0].status_code == 200
+    assert results[0].json()["path"] == "wait"
+    assert results[0].json()["pid"] != os.getpid()  # it ran in a worker process
+
+
+def test_serve_checks_run_at_once_up_to_the_worker_count(db_url, tmp_path):
+    with TestClient(_scripted(db_url, tmp_path, workers=2)) as c:
+        results: list[typing.Any] = []
+        checks = [_post_in_background(c, "wait", results) for _ in range(2)]
+        _wait_for(lambda: len(_started(tmp_path)) == 2, "both checks to start in two workers")
+        (tmp_path / "open").touch()
+        for check in checks:
+            check.join(60)
+    assert [r.status_code for r in results] == [200, 200]
+    assert len({r.json()["pid"] for r in results}) == 2
+
+
+def test_serve_large_checks_leave_a_worker_for_small_ones(db_url, tmp_path):
+    article = "\n\n".join([KCNA_SAID] * (LARGE_CHECK_BYTES // len(KCNA_SAID.encode("utf-8")) + 1))
+    with TestClient(_scripted(db_url, tmp_path, workers=2, queue=2)) as c:
+        pool = c.app.state.service.checks
+        results: list[typing.Any] = []
+        first = _post_in_background(c, "wait", results, article)
+        _wait_for(lambda: _started(tmp_path), "the first large check to start")
+        second = _post_in_background(c, "wait", results, article)
+        _wait_for(lambda: pool.waiting == 1, "the second large check to queue")
+        small = c.post("/v1/check", json={"text": KCNA_SAID})
+        assert small.status_code == 200  # on the worker the large checks leave free
+        assert pool.waiting == 1 and not results
+        (tmp_path / "open").touch()
+        first.join(60)
+        second.join(60)
+    assert [r.status_code for r in results] == [200, 200]
+
+
+def test_serve_a_full_queue_is_503_with_retry_after(db_url, tmp_path):
+    with TestClient(_scripted(db_url, tmp_path, workers=1, queue=1)) as c:
+        pool = c.app.state.service.checks
+        results: list[typing.Any] = []
+        running = _post_in_background(c, "wait", results)
+        _wait_for(lambda: _started(tmp_path), "the first check to start")
+        waiting = _post_in_background(c, "wait", results)
+        _wait_for(lambda: pool.waiting == 1, "the second check to queue")
+        refused = c.post("/v1/check", json={"text": KCNA_SAID})
+        assert refused.status_code == 503
+        assert int(refused.headers["retry-after"]) >= 1
+        assert "busy" in refused.json()["error"] and "--queue" in refused.json()["error"]
+        assert c.get("/health").status_code == 200
+        (tmp_path / "open").touch()
+        running.join(60)
+        waiting.join(60)
+    assert [r.status_code for r in results] == [200, 200]
+
+
+def test_serve_a_check_over_the_time_limit_is_504_and_its_worker_is_stopped(db_url, tmp_path):
+    with TestClient(_scripted(db_url, tmp_path, timeout=1.0)) as c:
+        r = c.post("/v1/check", json={"text": KCNA_SAID, "path": "wait"})  # the gate stays shut
+        assert r.status_code == 504
+        assert "--check-timeout" in r.json()["error"]
+        [stopped] = _started(tmp_path)
+        _wait_for(lambda: not _alive(stopped), "the timed-out worker to exit")
+        r = c.post("/v1/check", json={"text": KCNA_SAID})
+        assert r.status_code == 200
+        assert r.json()["pid"] != stopped  # a new worker took its place
+
+
+def test_serve_a_check_over_the_memory_limit_is_413_and_its_worker_is_replaced(db_url, tmp_path):
+    with TestClient(_scripted(db_url, tmp_path, memory_mb=1024)) as c:
+        first = c.post("/v1/check", json={"text": KCNA_SAID}).json()["pid"]
+        r = c.post("/v1/check", json={"text": KCNA_SAID, "path": "greedy"})
+        assert r.status_code == 413
+        assert "--worker-memory" in r.json()["error"]
+        second = c.post("/v1/check", json={"text": KCNA_SAID}).json()["pid"]
+        assert second != first
+        # a worker left holding more than half its limit after a check is replaced too
+        assert c.post("/v1/check", json={"text": KCNA_SAID, "path": "hoard"}).json()["pid"] == second
+        assert c.post("/v1/check", json={"text": KCNA_SAID}).json()["pid"] != second
+
+
+@pytest.mark.parametrize(
+    ("limits", "says"),
+    [
+        ({"workers": 0}, "workers must be at least 1"),
+        ({"queue": -1}, "the queue 0 or more"),
+        ({"check_timeout": 0}, "timeout above 0"),
+        ({"worker_memory": -1}, "at least 512 MB"),
+        ({"worker_memory": 50}, "at least 512 MB"),
+    ],
+)
+def test_serve_refuses_impossible_limits(limits, says):
+    with pytest.raises(UsageError, match=says):
+        create_app(db_url=None, token=None, **limits)
+
+
+# -- malformed HTTP, on a real server ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        b"POST /v1/check HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n",
+        b"POST /v1/check HTTP/1.1\r\nHost: localhost\r\nContent-Length: ten\r\n\r\n",
+        b"GET /health HTTP/1.1\r\nHost: localhost\r\nno colon in this header\r\n\r\n",
+    ],
+)
+def test_serve_malformed_http_gets_the_json_error(db_url, request_head):
+    uvicorn = pytest.importorskip("uvicorn")
+    from claims.serve import _uvicorn_config
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = _uvicorn_config(create_app(db_url=db_url, token=TOKEN, workers=1), "127.0.0.1", port)
+    config.log_level = "critical"
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        _wait_for(lambda: server.started or not thread.is_alive(), "uvicorn to start")
+        assert server.started
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+            raw.sendall(request_head + b"{}")
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"content-type: application/json" in head.lower()
+    assert "not valid HTTP" in json.loads(body)["error"]
