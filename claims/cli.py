@@ -792,6 +792,7 @@ def serve(
         typer.Option(
             "--workers",
             envvar="CLAIMS_SERVE_WORKERS",
+            show_envvar=False,
             min=1,
             help="Checks run at once, each in its own process (default: one per CPU core).",
         ),
@@ -801,6 +802,7 @@ def serve(
         typer.Option(
             "--queue",
             envvar="CLAIMS_SERVE_QUEUE",
+            show_envvar=False,
             min=0,
             help="Checks that may wait for a worker (then: 503).",
         ),
@@ -810,6 +812,7 @@ def serve(
         typer.Option(
             "--check-timeout",
             envvar="CLAIMS_SERVE_CHECK_TIMEOUT",
+            show_envvar=False,
             min=0.001,
             help="Seconds a check may run, or wait for a worker, before it is refused (504, 503).",
         ),
@@ -819,6 +822,7 @@ def serve(
         typer.Option(
             "--worker-memory",
             envvar="CLAIMS_SERVE_WORKER_MEMORY",
+            show_envvar=False,
             min=0,
             help="MB of memory (address space) each check worker may use; 0: no limit.",
         ),
@@ -831,6 +835,9 @@ def serve(
 
     Reads are open; writes (POST /v1/claims, POST /v1/decisions) need the header
     `Authorization: Bearer <token>`. OpenAPI: http://HOST:PORT/openapi.json and /docs
+
+    The worker options can also be set in the environment: CLAIMS_SERVE_WORKERS, CLAIMS_SERVE_QUEUE,
+    CLAIMS_SERVE_CHECK_TIMEOUT, CLAIMS_SERVE_WORKER_MEMORY.
 
     Example: CLAIMS_API_TOKEN=$(openssl rand -hex 32) claims serve --port 8000
     """
