@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from claims.errors import DatabaseError, InputError, UsageError
 from claims.store.db import EditorDecision, Store, text_hash
+from claims.store.validate import check_string
 from claims.text.read import DEFAULT_MAX_BYTES
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, VERDICTS, Report
 
@@ -67,6 +68,8 @@ def decide(
     ``claim_id`` is not given and a stored claim has the same (normalised) text, the decision is tied to it,
     so that :func:`export_claimreview` can name the claim's author and date.
     """
+    for what, value in (("claim", claim_text), ("note", note), ("editor", editor)):
+        check_string(value, what, "the decision", UsageError)
     text = claim_text.strip() if isinstance(claim_text, str) else ""
     if not text:
         raise UsageError("the claim text is empty; give the claim's text or FILE#cN")

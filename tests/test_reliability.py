@@ -737,6 +737,15 @@ def test_add_refuses_text_that_is_not_text_as_a_usage_error(db, db_path, text, m
     assert claim_count(db_path) == 0
 
 
+def test_decide_refuses_a_note_that_is_not_valid_unicode(db, db_path):
+    """A non-UTF-8 byte in an argument arrives as a lone surrogate: a usage error, not an internal one."""
+    assert run("import", str(EXAMPLES / "demo-claims.jsonl"), "--db", db).exit_code == 0
+    ref = f"{EXAMPLES / 'ar-russia-dprk-treaty.txt'}#c3"
+    result = run("decide", ref, "--verdict", "corroborated", "--note", "Seoul \udcff confirms", "--db", db)
+    assert result.exit_code == 2, result.output
+    one_error_line(result.stderr, "claims: the decision: note: ", "not valid Unicode")
+
+
 # --- faults: killed imports ---------------------------------------------------------------------------
 
 

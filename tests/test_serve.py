@@ -296,6 +296,12 @@ _BAD_BODIES = [
     ("/v1/claims", _DEEP, 400, "nested too deeply"),
     ("/v1/check", b'{"text": "Kim said \\udc80 the treaty took effect."}', 422, "not valid Unicode"),
     ("/v1/check", b'{"text": ' + _DEEP + b"}", 400, "nested too deeply"),
+    (
+        "/v1/decisions",
+        b'{"text": "Troops crossed.", "verdict": "disputed", "note": "Seoul \\ud800 denies it"}',
+        422,
+        "body.note",
+    ),
 ]
 
 
@@ -305,7 +311,7 @@ def test_serve_bodies_that_are_not_text_are_refused_not_500(client, path, body, 
     r = client.post(path, content=body, headers=headers)
     assert r.status_code == status, r.text
     assert message in r.json()["error"]
-    assert r.json()["error"].startswith("the body") or "claims#1" in r.json()["error"]
+    assert r.json()["error"].startswith(("the body", "body.note")) or "claims#1" in r.json()["error"]
 
 
 def test_serve_writes_are_refused_when_no_token_is_configured(db_url):
