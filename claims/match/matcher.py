@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from claims.attribution.registry import Registry
-from claims.match.facts import find_negations, tokenize
-from claims.match.relate import UNRELATED, relate
+from claims.lang.tokens import tokenize
+from claims.match.relation import UNRELATED, relate
+from claims.match.relation.polarity import find_negations
 from claims.match.retrieve import candidates
 from claims.match.verdict import Policy, decide, origin_of
 from claims.types import UNATTRIBUTED, Claim, DocumentInfo, Evidence, Verdict
