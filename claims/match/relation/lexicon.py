@@ -3,7 +3,7 @@ word so that phrases are found in a statement's tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -70,6 +70,20 @@ class PhraseTable:
                 break
         found.sort(key=lambda f: -f[0])
         return found
+
+    def scan(
+        self, toks: Sequence[Token], language: str, mode: str = "word"
+    ) -> Iterator[tuple[int, int, object]]:
+        """(start, length, payload) of the longest phrase at each place, left to right, without overlaps."""
+        i = 0
+        while i < len(toks):
+            found = self.match(toks, i, language, mode)
+            if found:
+                n, payload = found[0]
+                yield i, n, payload
+                i += n
+            else:
+                i += 1
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from claims.match.relation.statement import Statement
 
 #: The words only one statement has are hashed into this many buckets, per side.
 HASH_BUCKETS = 256
-_MODEL_FILES = {"ar": "models/relate_ar.json"}
 
 #: Dense features, with what each means in plain words (for ``why``).
 DENSE_FEATURES: dict[str, str] = {
@@ -239,14 +238,13 @@ class LearnedModel:
 
 @cache
 def learned_model(language: str) -> LearnedModel | None:
-    """The learned model for ``language`` (only Arabic has one), or None when its file is absent."""
-    name = _MODEL_FILES.get(language)
-    if name is None:
+    """The learned model for ``language`` (``claims/data/models/relate_<code>.json``; only Arabic has one),
+    or None when there is no such file."""
+    name = f"models/relate_{language}.json"
+    resource = files("claims") / "data" / name
+    if not resource.is_file():
         return None
-    try:
-        data = json.loads((files("claims") / "data" / name).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
+    data = json.loads(resource.read_text(encoding="utf-8"))
     names = data["features"]
     if tuple(names) != feature_names():
         raise DataError(f"package data file {name} was trained on other features; retrain it")

@@ -54,18 +54,10 @@ def find_names(toks: Sequence[Token], language: str) -> list[Name]:
     >>> [(n.text, sets.display[n.set][n.member]) for n in find_names(tokenize("the Kremlin said", "en"), "en")]
     [('kremlin', 'Russia')]
     """
-    sets = load_exclusive_sets(language)
     out = []
-    i = 0
-    while i < len(toks):
-        found = sets.table.match(toks, i, language, mode="name")
-        if found:
-            n, payload = found[0]
-            member = cast(tuple[int, int], payload)
-            out.append(Name(member[0], member[1], i, i + n, text_of(toks, i, i + n)))
-            i += n
-        else:
-            i += 1
+    for i, n, payload in load_exclusive_sets(language).table.scan(toks, language, "name"):
+        member = cast(tuple[int, int], payload)
+        out.append(Name(member[0], member[1], i, i + n, text_of(toks, i, i + n)))
     return out
 
 

@@ -102,18 +102,10 @@ def find_hedges(toks: Sequence[Token], language: str) -> list[Cue]:
     >>> [c.text for c in find_hedges(tokenize("Russia may have sent troops", "en"), "en")]
     ['may']
     """
-    lex = load_relation_lexicon(language)
-    cues = []
-    i = 0
-    while i < len(toks):
-        found = lex.hedges.match(toks, i, language, mode="particle")
-        if found:
-            n = found[0][0]
-            cues.append(Cue("hedge", i, i + n, text_of(toks, i, i + n)))
-            i += n
-        else:
-            i += 1
-    return cues
+    hedges = load_relation_lexicon(language).hedges
+    return [
+        Cue("hedge", i, i + n, text_of(toks, i, i + n)) for i, n, _ in hedges.scan(toks, language, "particle")
+    ]
 
 
 def is_yes_no_question(text: str, toks: Sequence[Token], language: str) -> bool:

@@ -19,11 +19,6 @@ RELATED = 20.0
 PARAPHRASE = 50.0
 #: From this similarity on, the two say the same thing in (nearly) the same words.
 SAME_STATEMENT = 90.0
-#: Similarity at which a near-spelled word counts as the same word (rapidfuzz ratio).
-_NEAR_SPELLING = 80
-#: Evidence longer than this many words is cut into sentences and the closest one is compared.
-_LONG_EVIDENCE = 60
-_SENTENCE_END = re.compile(r"(?<=[.!?؟\n])\s+")
 
 
 @dataclass(frozen=True)
@@ -36,6 +31,10 @@ class Pair:
     score: float
     shared_claim: tuple[int, ...]
     shared_evidence: tuple[int, ...]
+
+
+#: Similarity at which a near-spelled word counts as the same word (rapidfuzz ratio).
+_NEAR_SPELLING = 80
 
 
 def _matched(a: Statement, b: Statement) -> list[int]:
@@ -68,6 +67,11 @@ def _similarity(a: Statement, b: Statement) -> Pair:
     ma, mb = _matched(a, b), _matched(b, a)
     dice = (len(ma) + len(mb)) / (len(a.content) + len(b.content))
     return Pair(a, b, 100.0 * dice, tuple(ma), tuple(mb))
+
+
+#: Evidence longer than this many words is cut into sentences and the closest one is compared.
+_LONG_EVIDENCE = 60
+_SENTENCE_END = re.compile(r"(?<=[.!?؟\n])\s+")
 
 
 def _closest_sentence(claim: Statement, evidence: str, language: str) -> Statement:
