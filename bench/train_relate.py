@@ -1,4 +1,4 @@
-"""Train the learned part of :func:`claims.match.relate.relate` for Arabic, on ANS train only.
+"""Train the learned part of :func:`claims.match.relation.relate` for Arabic, on ANS train only.
 
 Command (scikit-learn is needed for training only; ``relate()`` never imports it)::
 
@@ -12,7 +12,7 @@ Options: ``--train`` / ``--dev`` (pair JSONL, defaults above), ``--out`` (defaul
 
 What it does, deterministically (no random state except a seeded bootstrap):
 
-1. Features of every pair from :func:`claims.match.relate.pair_features` (the code ``relate()`` runs) and
+1. Features of every pair from :func:`claims.match.relation.pair_features` (the code ``relate()`` runs) and
    the rules-only relation (``relate(..., learned=False)``).
 2. Training rows: ANS train pairs labelled supports or contradicts that the rules find related (not
    "different topic"). A binary logistic regression (contradicts vs supports, L2, lbfgs).
@@ -47,8 +47,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from claims.eval.pairs import score_pairs  # noqa: E402
-from claims.match import relate as relate_module  # noqa: E402
-from claims.match.relate import feature_names, learned_model, pair_features, relate  # noqa: E402
+from claims.match.relation import feature_names, learned_model, pair_features, relate  # noqa: E402
+from claims.match.relation.statement import analyse  # noqa: E402
 
 COMMAND = ".venv/bin/python bench/train_relate.py"
 C_GRID = (0.1, 0.2, 0.3, 0.5, 1.0)
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         "language": "ar",
         "classes": ["supports", "contradicts"],
         "score": "p(contradicts) = 1 / (1 + exp(-(intercept + sum(coef[i] * feature[i]))))",
-        "features_from": "claims.match.relate.pair_features (hashed words: zlib.crc32(key) % HASH_BUCKETS)",
+        "features_from": "claims.match.relation.pair_features (hashed words: zlib.crc32(key) % HASH_BUCKETS)",
         "enabled": enabled,
         "decides": list(SHIPPED_SCOPE),
         "threshold": threshold,
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     runtime: list[str] = []
     for _ in range(3):  # the best of three passes, each from an empty analysis cache
         for learned in (False, True):
-            relate_module._analyse.cache_clear()
+            analyse.cache_clear()
             start = time.perf_counter()
             labels = [
                 relate(r["claim"], r["evidence"], r.get("language"), r.get("rating"), learned=learned).label

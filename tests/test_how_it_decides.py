@@ -14,7 +14,7 @@ import re
 import pytest
 
 from claims.checker import check_text
-from claims.match.relate import relate
+from claims.match.relation import relate
 from claims.types import InputText
 
 from .conftest import ROOT

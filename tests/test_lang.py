@@ -126,7 +126,8 @@ def test_lang_clitics_come_from_the_data(tmp_path, restore_languages):
 
 
 def test_lang_month_names_are_loaded_once_for_every_reader():
-    from claims.match.facts import find_dates, tokenize
+    from claims.lang.tokens import tokenize
+    from claims.match.relation.dates import find_dates
     from claims.text.dates import parse_date
 
     months = lang.month_names()

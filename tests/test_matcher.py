@@ -75,7 +75,7 @@ def test_a_finding_that_rests_on_a_rating_is_the_fact_checkers(tmp_path, registr
 def test_a_claim_whose_cue_denies_is_compared_whole(registry):
     """ "The Kremlin denied that troops were sent": the content alone says troops were sent."""
     from claims.checker import check_text
-    from claims.match.matcher import match_text
+    from claims.match.matcher import compared_text
     from claims.types import InputText
 
     text = (
@@ -83,5 +83,5 @@ def test_a_claim_whose_cue_denies_is_compared_whole(registry):
         "The Pentagon said that North Korean soldiers had been sent to Russia in October.\n"
     )
     denied, said = (c.claim for c in check_text(InputText(text, "a.txt", "utf-8", "txt"), registry).claims)
-    assert match_text(denied).startswith("The Kremlin denied")
-    assert match_text(said) == "that North Korean soldiers had been sent to Russia in October"
+    assert compared_text(denied).startswith("The Kremlin denied")
+    assert compared_text(said) == "that North Korean soldiers had been sent to Russia in October"

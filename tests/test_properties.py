@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from claims.match.relate import LABELS, relate
+from claims.match.relation import LABELS, relate
 from claims.match.retrieve import candidates
 from claims.match.verdict import NO_SOURCE, Policy, decide, independent
 from claims.store import index as fts

@@ -14,18 +14,8 @@ import sys
 import pytest
 
 from claims import lang
-from claims.match.facts import (
-    conflicting_dates,
-    find_dates,
-    find_hedges,
-    find_negations,
-    find_quantities,
-    load_exclusive_sets,
-    load_relation_lexicon,
-    rating_polarity,
-    tokenize,
-)
-from claims.match.relate import (
+from claims.lang.tokens import tokenize
+from claims.match.relation import (
     DENSE_FEATURES,
     LABELS,
     PARAPHRASE,
@@ -34,8 +24,14 @@ from claims.match.relate import (
     feature_names,
     learned_model,
     pair_features,
+    rating_polarity,
     relate,
 )
+from claims.match.relation.dates import conflicting_dates, find_dates
+from claims.match.relation.lexicon import load_relation_lexicon
+from claims.match.relation.names import load_exclusive_sets
+from claims.match.relation.polarity import find_hedges, find_negations
+from claims.match.relation.quantities import find_quantities
 from claims.text.normalize import normalize, script_of
 
 from .conftest import ROOT
@@ -680,7 +676,7 @@ def test_the_model_leaves_findings_of_the_rules_and_english_alone():
 
 def test_relate_does_not_import_scikit_learn_or_numpy():
     code = (
-        "import sys; from claims.match.relate import relate; "
+        "import sys; from claims.match.relation import relate; "
         "relate('البنك المركزي يخفض سعر الفائدة', 'البنك المركزي يبقي سعر الفائدة دون تغيير'); "
         "print(sorted(m for m in ('sklearn', 'numpy', 'scipy') if m in sys.modules))"
     )

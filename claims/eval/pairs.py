@@ -15,7 +15,7 @@ What is reported: accuracy, macro-F1 (the unweighted mean of the three per-class
 confusion matrix ``confusion[gold][predicted]``. A ratio whose denominator is 0 is 0.0.
 
 :func:`score_pairs` and :func:`format_pairs_table` use the standard library only and do no I/O;
-:func:`predict_pairs` runs :func:`claims.match.relate.relate` over gold records.
+:func:`predict_pairs` runs :func:`claims.match.relation.relate` over gold records.
 """
 
 from __future__ import annotations
@@ -121,8 +121,8 @@ def format_pairs_table(result: Mapping[str, Any]) -> str:
 
 def predict_pairs(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One prediction ``{"id", "label", "score", "why"}`` per gold record, from
-    :func:`claims.match.relate.relate` (the record's ``rating``, if any, is passed on)."""
-    from claims.match.relate import relate
+    :func:`claims.match.relation.relate` (the record's ``rating``, if any, is passed on)."""
+    from claims.match.relation import relate
 
     out = []
     for n, record in enumerate(records, start=1):

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from claims.attribution.registry import Registry
-from claims.match.facts import find_negations, tokenize
-from claims.match.relate import UNRELATED, relate
+from claims.lang.tokens import tokenize
+from claims.match.relation import UNRELATED, relate
+from claims.match.relation.polarity import find_negations
 from claims.match.retrieve import candidates
 from claims.match.verdict import Policy, decide, origin_of
 from claims.types import UNATTRIBUTED, Claim, DocumentInfo, Evidence, Verdict
@@ -37,7 +38,7 @@ def _usable(rel) -> bool:  # type: ignore[no-untyped-def]
     return not (rel.cue == "names" and rel.score < _NAMES_ONLY_MIN_SCORE)
 
 
-def match_text(claim: Claim) -> str:
+def compared_text(claim: Claim) -> str:
     """What is compared: the attributed content when there is one worth comparing, else the claim. When
     the cue itself negates the content ("the Kremlin *denied* that troops were sent", «نفى»), the content
     alone would say the opposite of the claim: the whole claim is compared."""
@@ -136,7 +137,7 @@ class StoreMatcher:
     limit: int = 10
 
     def judge(self, claims: Sequence[Claim], document: DocumentInfo) -> list[Verdict]:
-        texts = [match_text(c) for c in claims]
+        texts = [compared_text(c) for c in claims]
         found = candidates(self.store, texts, limit=self.limit, as_of=self.as_of, registry=self.registry)  # type: ignore[arg-type]
         origins = [origin_of(c, document) for c in claims]
         usable = [c.attribution.source_id != UNATTRIBUTED for c in claims]

@@ -1,0 +1,243 @@
+"""The decision: how evidence relates to a claim (supports, contradicts, unrelated) and why, from the
+similarity, the conflicts found (figures, dates, polarity, names), a fact-checker's rating, hedges and,
+in Arabic, the learned model. The steps are in docs/relations.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from claims import lang
+from claims.lang.tokens import words
+from claims.match.relation.dates import conflicting_dates
+from claims.match.relation.lexicon import relation_languages
+from claims.match.relation.model import LearnedModel, describe, feature_words, features, learned_model
+from claims.match.relation.names import load_exclusive_sets, swapped_names
+from claims.match.relation.polarity import Polarity, hedged, polarity
+from claims.match.relation.quantities import conflicting_quantities, format_quantity
+from claims.match.relation.similarity import PARAPHRASE, RELATED, SAME_STATEMENT, Pair, compare
+from claims.resources import load_toml
+from claims.text.normalize import normalize, script_of
+
+SUPPORTS = "supports"
+CONTRADICTS = "contradicts"
+UNRELATED = "unrelated"
+LABELS = (SUPPORTS, CONTRADICTS, UNRELATED)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How evidence relates to a claim: ``label`` (supports | contradicts | unrelated), ``score`` the
+    similarity of the two statements (0-100), ``why`` in plain words, and ``cue`` the kind of finding
+    behind the label, for callers that weigh them: ``numbers``, ``dates``, ``polarity`` (negation,
+    denial, antonyms, called false), ``names`` (another country, currency, company ... in the same
+    statement), ``rating``, ``hedge``, ``similarity`` (nothing found: the score decides), ``learned``
+    (nothing found; the learned model judged the pair a contradiction), ``topic`` (too different to
+    compare), ``language``."""
+
+    label: str
+    score: float
+    why: str
+    cue: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """What makes two statements disagree: ``cue`` (numbers, dates, polarity, names) and ``why``."""
+
+    cue: str
+    why: str
+
+
+@lru_cache(maxsize=8192)
+def _script(text: str) -> str:
+    return script_of(text)
+
+
+def _language(claim: str, evidence: str, language: str | None) -> str:
+    """The language whose word lists apply: the one given ("ar", "ar-EG", "en") unless the claim is
+    plainly written in another script; else the script of the claim (or evidence); else the default."""
+    given = (language or "")[:2].lower()
+    script = _script(claim) or _script(evidence)
+    if given in relation_languages() and script in ("", given):
+        return given
+    return script or lang.DEFAULT
+
+
+@cache
+def rating_words() -> dict[str, str]:
+    """Normalised fact-check rating → "false" | "true" | "mixed"."""
+    data = load_toml("lexicons/relations.toml")["ratings"]
+    return {normalize(w): side for side in ("false", "true", "mixed") for w in data.get(side, [])}
+
+
+def rating_polarity(rating: str | None) -> str | None:
+    """ "false" or "true" for a fact-checker's verdict, None when it is mixed, unknown or absent.
+
+    >>> rating_polarity("Mostly False"), rating_polarity("مضلل"), rating_polarity("Half True")
+    ('false', 'false', None)
+    """
+    if not rating:
+        return None
+    norm = normalize(rating).strip(" .!\"'")
+    table = rating_words()
+    side = table.get(norm)
+    if side is None:
+        # "False, and misleading" / "زائف: الصورة قديمة": the verdict comes first.
+        first = words(norm)
+        for n in range(min(4, len(first)), 0, -1):
+            side = table.get(" ".join(first[:n]))
+            if side:
+                break
+    return side if side in ("false", "true") else None
+
+
+def _not_comparable(claim: str, evidence: str) -> Relation | None:
+    if _script(evidence) and _script(claim) and _script(evidence) != _script(claim):
+        return Relation(UNRELATED, 0.0, "different language: not compared", "language")
+    return None
+
+
+def _off_topic(pair: Pair) -> Relation | None:
+    if pair.score < RELATED:
+        return Relation(UNRELATED, pair.score, f"different topic (similarity {pair.score:.0f})", "topic")
+    return None
+
+
+def _conflict(pair: Pair, language: str, found: Polarity) -> Conflict | None:
+    """What makes the two statements disagree, in this order: figures, dates, polarity (negations,
+    denials, antonyms), another member of a closed set in the same statement; None when nothing does."""
+    a, b = pair.claim, pair.evidence
+    numbers = conflicting_quantities(a.quantities, b.quantities)
+    if numbers:
+        qa, qb = numbers
+        unit = f" ({qa.unit or qb.unit})" if (qa.unit or qb.unit) and qa.unit != "%" else ""
+        return Conflict("numbers", f"numbers differ: {format_quantity(qa)} vs {format_quantity(qb)}{unit}")
+    dates = conflicting_dates(a.dates, b.dates)
+    if dates:
+        return Conflict("dates", f"dates differ: {dates[0]} vs {dates[1]}")
+    if found.contradicts:
+        return Conflict("polarity", "; ".join(found.reasons))
+    swap = swapped_names(a.names, b.names)
+    if swap:
+        sets = load_exclusive_sets(language)
+        x, y = (sets.display[n.set][n.member] for n in swap)
+        return Conflict("names", f"different {sets.names[swap[0].set]}: {x} / {y}")
+    return None
+
+
+def _rated(rating: str | None, score: float, conflict: Conflict | None) -> Relation | None:
+    """The relation a fact-checker's rating of the stored claim decides: rated false, the same statement
+    is contradicted (and its negation supported); rated true, it is supported."""
+    verdict = rating_polarity(rating)
+    if verdict == "false":
+        if conflict and conflict.cue != "polarity":
+            why = f"{conflict.why}; the stored claim is rated false: no conclusion"
+            return Relation(UNRELATED, score, why, conflict.cue)
+        if conflict:  # the claim says the opposite of a claim rated false
+            return Relation(SUPPORTS, score, f"{conflict.why}; the stored claim is rated false", "rating")
+        return Relation(CONTRADICTS, score, "rated false by the fact-checker", "rating")
+    if verdict == "true":
+        if conflict:
+            return Relation(
+                CONTRADICTS, score, f"{conflict.why}; the stored claim is rated true", conflict.cue
+            )
+        return Relation(SUPPORTS, score, "rated true by the fact-checker", "rating")
+    return None
+
+
+def _by_rules(pair: Pair, found: Polarity, conflict: Conflict | None) -> Relation:
+    """The rules' relation when no rating decides: a conflict contradicts; a hedged report takes no
+    stance; otherwise the two are consistent, worded by their similarity."""
+    score = pair.score
+    if conflict:
+        return Relation(CONTRADICTS, score, conflict.why, conflict.cue)
+    if hedge := hedged(pair.claim, pair.evidence):
+        return Relation(
+            UNRELATED, score, f"only reported, no stance: {hedge} (similarity {score:.0f})", "hedge"
+        )
+    if score >= SAME_STATEMENT:
+        kind = "same statement"
+    elif score >= PARAPHRASE:
+        kind = "paraphrase"
+    else:
+        kind = "same topic, nothing contradicts it"
+    if found.cues:  # a negation and an antonym that cancel: "did not win" / "lost"
+        kind += f" ({'; '.join(found.reasons)})"
+    return Relation(SUPPORTS, score, f"{kind} (similarity {score:.0f})", "similarity")
+
+
+def _weigh(
+    model: LearnedModel, rule: Relation, values: dict[str, float], words_of: Callable[[str], str]
+) -> Relation:
+    """The relation once the learned model has weighed in on the rules' ``rule``; ``words_of`` gives the
+    words behind a feature, for the why."""
+    p = model.probability(values)
+    contradicts = p >= model.threshold
+    if contradicts and rule.label == CONTRADICTS:
+        return Relation(CONTRADICTS, rule.score, f"{rule.why}; learned model agrees (p={p:.2f})", rule.cue)
+    if not contradicts and rule.label == SUPPORTS:
+        why = f"{rule.why}; learned model: no sign of contradiction (p={p:.2f})"
+        return Relation(SUPPORTS, rule.score, why, rule.cue)
+    name = model.strongest(values, 1.0 if contradicts else -1.0)
+    if contradicts:
+        why = f"learned model: wording differs in a way that signals contradiction (p={p:.2f}"
+    else:
+        why = f"learned model: consistent despite {rule.why} (p={p:.2f}"
+    if name:
+        why += f"; strongest: {describe(name, words_of(name))}"
+    return Relation(CONTRADICTS if contradicts else SUPPORTS, rule.score, why + ")", "learned")
+
+
+def relate(
+    claim: str,
+    evidence: str,
+    language: str | None = None,
+    rating: str | None = None,
+    *,
+    learned: bool = True,
+) -> Relation:
+    """How ``evidence`` (a stored claim, a sentence or a whole article) relates to ``claim``.
+
+    ``language`` ("ar", "en") is guessed from the script when absent. ``rating`` is the fact-checker's
+    verdict on the evidence when it is a fact-check record (false, misleading, true, زائف, ...).
+    ``learned=False`` keeps to the rules (no learned model for Arabic, see :func:`learned_model`).
+
+    >>> relate("Russia sent 10,000 troops to the border", "Russia sent 3,000 troops to the border").why
+    'numbers differ: 10000 vs 3000 (troops)'
+    >>> relate("ارتفاع أسعار النفط", "انخفاض أسعار النفط").why
+    'antonyms: ارتفاع / انخفاض'
+    """
+    language = _language(claim, evidence, language)
+    if unrelated := _not_comparable(claim, evidence):
+        return unrelated
+    pair = compare(claim, evidence, language)
+    if unrelated := _off_topic(pair):
+        return unrelated
+    found = polarity(pair.claim, pair.evidence, set(pair.shared_claim), set(pair.shared_evidence))
+    conflict = _conflict(pair, language, found)
+    if rated := _rated(rating, pair.score, conflict):
+        return rated
+    rule = _by_rules(pair, found, conflict)
+    model = learned_model(language) if learned else None
+    if model is None or not model.enabled or rule.cue not in model.decides:
+        return rule
+    if rule.cue == "similarity" and found.cues:
+        return rule  # a negation and an antonym that cancel: a finding of the rules, kept
+    values = features(pair, found, conflict.cue if conflict else "")
+    return _weigh(model, rule, values, lambda name: feature_words(pair, name))
+
+
+def pair_features(claim: str, evidence: str, language: str | None = None) -> dict[str, float]:
+    """The learned model's features of a pair (name -> value, zeros left out), as :func:`relate` computes
+    them; empty when the two are not comparable (another script, another topic). For training and tests."""
+    language = _language(claim, evidence, language)
+    if _not_comparable(claim, evidence):
+        return {}
+    pair = compare(claim, evidence, language)
+    if _off_topic(pair):
+        return {}
+    found = polarity(pair.claim, pair.evidence, set(pair.shared_claim), set(pair.shared_evidence))
+    conflict = _conflict(pair, language, found)
+    return features(pair, found, conflict.cue if conflict else "")
