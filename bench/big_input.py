@@ -31,7 +31,7 @@ SHAPES = ("one-line-no-stops", "one-line-sentences", "short-lines", "deep-html",
 _CHILD = """
 import json, resource, sys, time
 start = time.perf_counter()
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.checker import check_text
 from claims.report.json import report_dict
 from claims.text.read import read_input

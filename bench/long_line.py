@@ -15,8 +15,8 @@ import statistics
 import time
 from pathlib import Path
 
-from claims.attribution.registry import Registry
 from claims.checker import check_text
+from claims.registry import Registry
 from claims.types import InputText
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "examples"

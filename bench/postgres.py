@@ -29,7 +29,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.store.db import Store
 from claims.store.index import PG_INDEX
 from claims.types import ClaimRecord

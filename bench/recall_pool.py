@@ -26,8 +26,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 
-from claims.attribution.registry import Registry
 from claims.match.retrieve import candidates
+from claims.registry import Registry
 from claims.store.db import Store
 from claims.store.index import match_text
 from claims.text.normalize import normalize

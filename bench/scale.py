@@ -217,8 +217,8 @@ NEAR = 80
 def measure_retrieval(store, queries: list[Query], naive_n: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from rapidfuzz import fuzz, process
 
-    from claims.attribution.registry import Registry
     from claims.match.retrieve import candidates
+    from claims.registry import Registry
     from claims.store.index import match_text
     from claims.text.normalize import normalize
 
@@ -296,9 +296,9 @@ def measure_retrieval(store, queries: list[Query], naive_n: int) -> dict[str, ob
 
 
 def measure_article(store, empty, runs: int, article: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    from claims.attribution.registry import Registry
     from claims.checker import check_text
     from claims.match.matcher import StoreMatcher
+    from claims.registry import Registry
     from claims.text.read import read_input
 
     registry = Registry.load()

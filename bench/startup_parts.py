@@ -51,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'empty.db'}"
 
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
     registry = Registry.load()
     lap("the registry")

@@ -386,8 +386,8 @@ def make_checker(
     """A function from a path to its report, with its own registry and database connection. The database
     is opened when the first article has been read: an unreadable article is reported as such (exit 3)
     before anything about the database, and leaves it untouched."""
-    from claims.attribution.registry import Registry
     from claims.checker import check_text
+    from claims.registry import Registry
     from claims.text.read import read_input
 
     registry = Registry.load(sources)

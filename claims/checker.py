@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from claims.attribution.extract import extract
-from claims.attribution.registry import Registry
 from claims.errors import InputError
 from claims.match.verdict import Matcher, NoStore
+from claims.registry import Registry
 from claims.text.layout import analyse
 from claims.text.read import DEFAULT_MAX_BYTES, read_input
 from claims.types import CheckedClaim, DocumentInfo, InputText, Report

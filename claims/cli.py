@@ -105,7 +105,7 @@ def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def _registry(sources: Path | None):  # type: ignore[no-untyped-def]
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
     return Registry.load(sources)
 

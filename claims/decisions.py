@@ -29,7 +29,7 @@ from claims.text.read import DEFAULT_MAX_BYTES
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, VERDICTS, Report
 
 if TYPE_CHECKING:
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
 __all__ = [
     "RATINGS",

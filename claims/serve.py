@@ -62,10 +62,10 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from claims import __version__
-from claims.attribution.registry import Registry
 from claims.config import default_url
 from claims.errors import ClaimsError, DatabaseError, InputError, UsageError
 from claims.pool import Busy, OutOfMemory, Timeout, WorkerLost, WorkerPool, default_workers
+from claims.registry import Registry
 from claims.serve_worker import PRELOAD, CheckJob, CheckWorker
 from claims.serve_worker import sqlite_file_exists as _sqlite_file_exists
 from claims.store.validate import check_string

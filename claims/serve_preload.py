@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 
 _WARM_UP = (
     "Reuters said the talks in Geneva failed on Monday.",

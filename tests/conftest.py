@@ -29,7 +29,7 @@ def founding_text() -> str:
 
 @pytest.fixture(scope="session")
 def registry():
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
     return Registry.load()
 

@@ -149,7 +149,7 @@ def test_api_docs_show_every_endpoint():
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
     registry = Registry.load()
     url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'claims.db'}"

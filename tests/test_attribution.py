@@ -2,8 +2,8 @@
 
 import pytest
 
-from claims.attribution.registry import Registry
 from claims.checker import check_text
+from claims.registry import Registry
 from claims.types import InputText
 
 from .conftest import shared

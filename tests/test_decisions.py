@@ -37,7 +37,7 @@ def store(store_url, registry):
 
 @pytest.fixture(scope="module")
 def founding_claims():
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
     return check_text(read_input(FOUNDING), Registry.load()).claims
 

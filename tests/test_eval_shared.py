@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from claims.attribution.registry import Registry
 from claims.eval.attribution import score
 from claims.eval.predict import predict_attributions
+from claims.registry import Registry
 
 from .conftest import ROOT, shared
 

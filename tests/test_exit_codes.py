@@ -66,7 +66,7 @@ def test_an_internal_error_with_debug_shows_the_exception(monkeypatch):
 
 def test_an_internal_error_outside_a_command_body_is_exit_70_too(monkeypatch, capsys):
     """Code a command runs outside its guarded body (here: the registry search of `claims sources`)."""
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
     def broken_search(self, query, limit=20):
         raise KeyError("name_ar")

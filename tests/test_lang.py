@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from claims import lang
-from claims.attribution.registry import Registry
 from claims.checker import check_text
 from claims.errors import EXIT_USAGE, DataError
+from claims.registry import Registry
 from claims.store.index import index_text
 from claims.text.normalize import normalize
 from claims.types import InputText

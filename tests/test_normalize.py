@@ -40,8 +40,8 @@ def test_normalize_is_idempotent(text):
 
 
 def test_normalize_keeps_original_offsets(founding_text):
-    from claims.attribution.registry import Registry
     from claims.checker import check_text
+    from claims.registry import Registry
     from claims.types import InputText
 
     report = check_text(InputText(founding_text, "a.txt", "utf-8", "txt"), Registry.load())

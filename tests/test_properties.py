@@ -106,7 +106,7 @@ _REG = []
 
 
 def _registry():
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
     if not _REG:
         _REG.append(Registry.load())

@@ -366,8 +366,8 @@ def test_check_a_single_1_mb_line_completes(tmp_path):
 
 
 def _check(text: str):  # type: ignore[no-untyped-def]
-    from claims.attribution.registry import Registry
     from claims.checker import check_text
+    from claims.registry import Registry
     from claims.types import InputText
 
     return check_text(InputText(text, "long.txt", "utf-8", "txt"), Registry.load())
@@ -841,7 +841,7 @@ def test_workers_die_with_a_parent_killed_by_sigkill(tmp_path, db, processes, co
 
 NON_ATOMIC_IMPORT = """
 import sys, time
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.store.db import Store
 from claims.store.importers import read_records
 with Store.open(sys.argv[1]) as store:

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from claims import lang
 from claims.attribution.lexicon import Lexicon, PhraseIndex, Tok, tokenize_phrase
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 
 FUZZY_CUTOFF_MULTI = 88.0
 FUZZY_CUTOFF_SINGLE = 92.0

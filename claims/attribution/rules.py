@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from claims import lang
 from claims.attribution.lexicon import Lexicon, Tok
 from claims.attribution.mentions import Cue, Mention
-from claims.attribution.registry import MEDIA_KINDS, Registry
+from claims.registry import MEDIA_KINDS, Registry
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED
 
 _COMMAS = {",", "،", ";", "؛"}

@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from claims.attribution.registry import Registry
 from claims.checker import check_text
 from claims.errors import InputError
+from claims.registry import Registry
 from claims.types import InputText
 
 

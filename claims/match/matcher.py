@@ -13,12 +13,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from claims.attribution.registry import Registry
 from claims.lang.tokens import tokenize
 from claims.match.relation import UNRELATED, relate
 from claims.match.relation.polarity import find_negations
 from claims.match.retrieve import candidates
 from claims.match.verdict import Policy, decide, origin_of
+from claims.registry import Registry
 from claims.types import UNATTRIBUTED, Claim, DocumentInfo, Evidence, Verdict
 
 # A contradiction that rests only on a different name (Iran instead of North Korea) may just be another

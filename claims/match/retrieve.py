@@ -42,7 +42,7 @@ from claims.text.normalize import normalize
 from claims.types import StoredClaim
 
 if TYPE_CHECKING:
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
 # Candidates read from the index for each claim, before re-ranking.
 POOL = 50
@@ -207,7 +207,7 @@ class _Aliases:
 
 @cache
 def _bundled_registry() -> Registry:
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
     return Registry.load()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.resources import load_toml
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, Claim, DocumentInfo, Evidence, Verdict
 

@@ -12,7 +12,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.types import Report
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.report.json import report_dict
 from claims.types import VERDICTS, Report
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, CheckedClaim, Report, Source, Span
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.report.json import source_dict
 from claims.report.visible import visible
 from claims.types import VERDICTS, Report

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
-from claims.attribution.registry import Registry
+from claims.registry import Registry
 from claims.report.visible import visible, visible_pieces
 from claims.types import (
     ANONYMOUS,

@@ -58,7 +58,7 @@ from claims.text.normalize import normalize, script_of
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, ClaimRecord, StoredClaim
 
 if TYPE_CHECKING:
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
 # The latest migration in claims/store/migrations/versions (a test checks that Alembic agrees). Knowing it
 # here lets an up-to-date store open without loading Alembic.

@@ -59,7 +59,7 @@ from claims.text.dates import parse_date
 from claims.types import ANONYMOUS, UNREGISTERED, ClaimRecord
 
 if TYPE_CHECKING:
-    from claims.attribution.registry import Registry
+    from claims.registry import Registry
 
 FORMATS = ("jsonl", "csv", "claimreview")
 _SUFFIXES = {
