@@ -22,7 +22,8 @@ from spacy.tokens import Doc, Span
 from claims import lang
 from claims.attribution.lexicon import Lexicon, Tok, load_lexicon
 from claims.attribution.mentions import Mention, MentionFinder, find_cues
-from claims.attribution.rules import Context, Part, rules_for
+from claims.attribution.rules import rules_for
+from claims.attribution.sentence import Context, Part
 from claims.registry import Registry
 from claims.text.normalize import normalize
 from claims.text.segment import quoted_tokens

@@ -89,7 +89,6 @@ CATEGORY_SECTIONS = {
     ("complementizers", "forms"): "comp",
     ("hedges", "forms"): "hedge",
     ("connectors", "forms"): "connector",
-    ("heads", "forms"): "head",
 }
 
 
