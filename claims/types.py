@@ -72,6 +72,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A line the checker does not read for claims, and why (``reason``)."""
+
     span: Span
     line: int
     reason: str

@@ -388,7 +388,7 @@ class Rules:
             return ctx.last_by_medium.get("ministry", ANONYMOUS)
         # speaker / pronoun: the last speaker; in Arabic a verb with no subject may also reach back to a
         # name in the previous sentence (see _continuation), an English pronoun may not.
-        pronoun_gender = {"he": "m", "she": "f"}.get(s.toks[m.start].norm, gender)
+        pronoun_gender = self.lexicon.pronoun_genders.get(s.toks[m.start].norm, gender)
         speaker = self._last_speaker(ctx, pronoun_gender, mentions=self.PRONOUNS_REACH_MENTIONS)
         return speaker.source if speaker and speaker.source != UNREGISTERED else ANONYMOUS
 

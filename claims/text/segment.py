@@ -174,4 +174,3 @@ def build_pipeline(language: str) -> Language:
     # Blank pipelines keep little per token: a 20 MB article (the read limit) fits.
     nlp.max_length = 25_000_000
     return nlp
-
