@@ -3,27 +3,29 @@ said``), inverted after a quote (``"…," said X``) and at the end of a part (``
 
 from __future__ import annotations
 
+from claims.attribution.lexicon import Lexicon
 from claims.attribution.mentions import Cue, Mention
 from claims.attribution.rules import _EN_BE, _EN_DETERMINERS, Rules
 from claims.attribution.sentence import COMMAS, DOUBLE_QUOTES, QUOTES, Part, Sentence
+from claims.registry import Registry
 
-_EN_SKIP_BEFORE_VERB = frozenset(
-    "has have had also previously later then will would did does repeatedly again recently publicly "
-    "initially once earlier never often always already just could should may might must can "
-    "reportedly apparently privately openly firmly flatly".split()
-)
-_EN_PASSIVE_CUES = frozenset("told asked quoted cited reported expected".split())
-_EN_NP_STOP = frozenset("that and but while because when if which who whom whose where as so or".split())
 _CHUNK_BREAKS = frozenset({",", "--", "—", "–", "―"})
 
 
 class EnglishRules(Rules):
+    def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
+        super().__init__(registry, lexicon)
+        boundaries = lexicon.subject_boundaries
+        self.skip_before_verb = boundaries.get("skip", frozenset())
+        self.passive_cues = boundaries.get("passive", frozenset())
+        self.np_end = boundaries.get("np_end", frozenset())
+
     def _clause_start(self, s: Sentence, cue: Cue) -> int | None:
         """Where the clause introduced by ``cue`` starts: a reporting verb's clause starts at its subject,
         after a comma or a connector."""
         i = cue.start
         if cue.has("verb"):
-            m = s.mention_ending_at(i, skip=_EN_SKIP_BEFORE_VERB)
+            m = s.mention_ending_at(i, skip=self.skip_before_verb)
             subject = (m.start, m.end) if m else self._np_before(s, i)
             if subject is None:
                 return None
@@ -48,7 +50,7 @@ class EnglishRules(Rules):
         capitalised = tok.text[:1].isupper() and not s.title_case
         if prev is not None and (capitalised or prev.norm in _EN_DETERMINERS or prev.norm == "to"):
             return None, ""
-        if prev is not None and prev.norm in _EN_BE and tok.norm not in _EN_PASSIVE_CUES:
+        if prev is not None and prev.norm in _EN_BE and tok.norm not in self.passive_cues:
             return None, ""
         after_quote = prev is not None and (
             prev.text in QUOTES or (prev.text in COMMAS and i - 2 >= lo and s.toks[i - 2].text in QUOTES)
@@ -61,7 +63,7 @@ class EnglishRules(Rules):
             if np:
                 return np, "inverted"
         k = i
-        while k > lo and s.toks[k - 1].norm in _EN_SKIP_BEFORE_VERB:
+        while k > lo and s.toks[k - 1].norm in self.skip_before_verb:
             k -= 1
         if k > lo and s.toks[k - 1].text == ")":  # Sen. David Perdue (R-Ga.) said
             j = k - 1
@@ -168,7 +170,7 @@ class EnglishRules(Rules):
                 or t.quoted
             ):
                 break
-            if not appositive and t.norm in _EN_NP_STOP:
+            if not appositive and t.norm in self.np_end:
                 break
             j -= 1
         return j
@@ -177,7 +179,7 @@ class EnglishRules(Rules):
         j = i
         while j < end and j < i + 13:
             t = s.toks[j]
-            if (t.is_punct and t.text not in ("'s", "’s", "-", ".", "&")) or t.norm in _EN_NP_STOP:
+            if (t.is_punct and t.text not in ("'s", "’s", "-", ".", "&")) or t.norm in self.np_end:
                 break
             j += 1
         return (i, j) if j > i else None
