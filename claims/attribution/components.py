@@ -23,7 +23,7 @@ from claims import lang
 from claims.attribution.lexicon import Lexicon, Tok, load_lexicon
 from claims.attribution.mentions import Mention, MentionFinder, find_cues
 from claims.attribution.rules import rules_for
-from claims.attribution.sentence import Context, Part
+from claims.attribution.sentence import COMMAS, Context, Part
 from claims.registry import Registry
 from claims.text.normalize import normalize
 from claims.text.segment import quoted_tokens
@@ -167,7 +167,7 @@ def _chars(toks: list[Tok], rng: tuple[int, int] | None) -> tuple[int, int] | No
 
 def _part_dict(part: Part, toks: list[Tok]) -> dict:
     end = part.end
-    while end > part.start + 1 and toks[end - 1].text in {",", "،", ";", "؛"}:
+    while end > part.start + 1 and toks[end - 1].text in COMMAS:
         end -= 1
     return {
         "span": _chars(toks, (part.start, end)),

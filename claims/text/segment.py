@@ -32,8 +32,10 @@ _OPEN_QUOTES = {"«": "»", "“": "”", "„": "“", "‹": "›", "``": "''"
 _STRAIGHT_QUOTES = {'"', "''"}
 _CLOSERS = frozenset({"»", "”", '"', "’", ")", "]", "›", "''"})
 
-# A one-letter Arabic clitic written with tatweel right before a quote or bracket: بـ«دعم → بـ « دعم
-_ARABIC_PREFIXES = [r"[وفبلك]{1,2}ـ+(?=[«\"“‘'(\[])", "«", "»", '"', "“", "”"]
+# Arabic quotes that open a token; and a one- or two-letter clitic of the language written with tatweel
+# right before a quote or bracket: بـ«دعم → بـ « دعم
+_ARABIC_PREFIXES = ["«", "»", '"', "“", "”"]
+_CLITIC_BEFORE_QUOTE = r"[{letters}]{{1,2}}ـ+(?=[«\"“‘'(\[])"
 _INFIXES = [r"(?<=[\u0600-\u06ff])[؟؛،](?=\S)", r"(?<=\S)\.\.+(?=\S)"]
 _SUFFIXES = [r"\.\.+", r"(?<=[\u0600-\u06ff»\"”'\)\]])\.", "؟", "؛", "»", "«", '"', "”", "…"]
 
@@ -149,8 +151,11 @@ def make_tokenizer() -> Callable[[Language], Tokenizer]:
     def create(nlp: Language) -> Tokenizer:
         defaults = nlp.Defaults
         prefixes = list(defaults.prefixes)
-        if lang.for_pipeline(nlp.lang).script == "arabic":
-            prefixes = _ARABIC_PREFIXES + prefixes
+        language = lang.for_pipeline(nlp.lang)
+        if language.script == "arabic":
+            clitics = language.clitics.conjunctions | language.clitics.prepositions
+            before_quote = _CLITIC_BEFORE_QUOTE.format(letters="".join(sorted(clitics)))
+            prefixes = [before_quote, *_ARABIC_PREFIXES, *prefixes]
         return Tokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
