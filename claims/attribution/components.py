@@ -93,7 +93,7 @@ class SourceMentions:
 
     @property
     def finder(self) -> MentionFinder:
-        # Built on first use: indexing the registry's names takes 0.1-0.2 s, and a pipeline built with
+        # Built on first use: indexing the registry's names is costly, and a pipeline built with
         # the default registry is usually given another (``use``) before it sees a document.
         if self._finder is None:
             self._finder = MentionFinder(self.registry, self.lexicon)
