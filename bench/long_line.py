@@ -4,8 +4,8 @@
 
 Builds ``--size`` characters of sentences from the two bundled example articles, checks them once as a
 single line and once with a line break after every sentence (in this process, without a database), and
-prints the median time of each and their ratio. A paragraph used to cost quadratic time in its sentences
-(100 KB on one line: 9-10 s against 1.2 s as lines); see docs/reliability.md.
+prints the median time of each and their ratio (near 1 when a paragraph costs time linear in its
+sentences); the figures are in docs/reliability.md.
 """
 
 from __future__ import annotations

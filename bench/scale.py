@@ -3,41 +3,10 @@ side by side with the naive scan (rapidfuzz ``process.extract`` over every store
 
     python bench/scale.py [--sizes 10k,100k,1m] [--db URL] [--queries 200] [--naive-queries 50]
 
-The stored claims are real sentences: the story texts of the KCNA items (English) and the article texts
-of UnifiedFC (Arabic, pre-tokenised), split at sentence ends and line breaks, 40 to 400 characters,
-duplicates dropped (about 82,000). One sentence in 50 (chosen by a hash of its text) is held out and never
-stored: half the queries are held-out sentences. The other half are stored sentences lightly edited (one
-word dropped, two neighbouring words swapped), the way a rewritten wire sentence differs from its source.
-
-A size larger than the real sentences is filled with *spliced* sentences: the first half of one real
-sentence (its words up to the middle) joined to the second half of another of the same language, chosen
-at random with a fixed seed, duplicates dropped. Spliced sentences have real vocabulary, real word
-frequencies and real sentence lengths, but they are not sentences anyone wrote: so 10k holds only real
-sentences, 100k about 80% real, 1M about 8% real. The JSON output says how many of each.
-
-The database grows by steps (10k, then 90k more, then 900k more), each step one ``claims import`` of a
-JSONL file in a fresh process, as a user runs it: the import rate includes start-up, reading the file and
-building the index. The default database is a new SQLite file in a temporary folder; ``--db URL`` uses
-that (empty) database instead, e.g. PostgreSQL. At each size:
-
-* database size (SQLite: the file and its WAL, and the FTS5 index's own tables; PostgreSQL: the
-  database, and the indexes of the claim table);
-* retrieval latency per claim, p50 and p95, over the queries, each with an empty term-frequency cache (as a
-  fresh ``claims check`` has): ``Store.search`` alone, and ``retrieve.candidates`` (search + re-ranking,
-  what the checker runs);
-* the naive way, on the first ``--naive-queries`` queries: ``process.extract`` with the re-ranking's scorer
-  (``token_set_ratio``) over the stored claims' re-ranking texts (held in memory, prepared outside the
-  timing, which favours the naive way); the speed-up is the ratio of the medians;
-* recall@10: the share of the naive top-10 found in our top-10. Where the naive scan has ties at its 10th
-  score, which of the tied claims it lists is arbitrary, so a claim of ours scoring at least that 10th
-  score counts as found ("tie-aware"); the strict figure is given too;
-* the founding article (the real page, ``<shared>/data/articles/ar-russia-dprk-treaty-2024-12-05.txt``) checked
-  in this process against the
-  database and against an empty one (always a new SQLite file), median of ``--article-runs``.
-* the same as an editor runs it: ``claims check`` in a new process each time, start-up included, against
-  the database and the empty one, alternating, median of ``--article-runs``.
-
-Results go to ``artifacts/scale.json`` (``--out``); a missing shared folder prints one line and exits 0.
+The stored claims are real sentences from ``<shared>/data`` (KCNA and UnifiedFC), filled up to the larger
+sizes with spliced ones; the queries are held-out and lightly edited sentences; recall@10 is tie-aware.
+What each figure means and the current results: docs/benchmarks.md ("Scale"). Results go to
+``artifacts/scale.json`` (``--out``); a missing shared folder prints one line and exits 0.
 """
 
 from __future__ import annotations
@@ -338,6 +307,53 @@ def measure_command(url: str, empty_url: str, runs: int, article: Path) -> dict[
     return out
 
 
+def make_queries(sentences: list, first_pool: list, n: int) -> list[Query]:
+    """Half held-out sentences, half lightly edited stored ones (from the smallest size), shuffled."""
+    rng = random.Random(_SEED)
+    queries = [Query(s.text, None) for s in sentences if held_out(s)][: n // 2]
+    queries += [Query(edited(s, rng), s.text) for s in rng.sample(first_pool, n - len(queries))]
+    rng.shuffle(queries)
+    return queries
+
+
+def measure_step(
+    url: str,
+    empty_url: str,
+    empty,  # the Store at empty_url, open: the article is also checked against it
+    path: Path,
+    size: int,
+    added: int,
+    real: int,
+    queries: list[Query],
+    args: argparse.Namespace,
+    article: Path,
+) -> dict[str, object]:
+    """Import one step's JSONL file into ``url`` (then delete it) and measure the store at its new ``size``."""
+    from claims.store.db import Store
+
+    load = os.getloadavg()[0]
+    seconds, cpu = timed_import(path, url)
+    path.unlink()
+    with Store.open(url) as store:
+        return {
+            "claims": size,
+            "real": min(size, real),
+            "spliced": max(0, size - real),
+            "backend": store.backend,
+            "import": {
+                "added": added,
+                "seconds": seconds,
+                "per_s": added / seconds,
+                "cpu_seconds": cpu,
+                "load_before": load,
+            },
+            "size": database_size(store),
+            "retrieval": measure_retrieval(store, queries, args.naive_queries),
+            "article": measure_article(store, empty, args.article_runs, article),
+            "command": measure_command(url, empty_url, args.article_runs, article),
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated, from 10k, 100k, 1m")
@@ -362,13 +378,7 @@ def main() -> None:
     sentences = real_sentences(args.shared / "data")
     article = args.shared / "data" / ARTICLE_NAME
     pool = [s for s in sentences if not held_out(s)]
-    rng = random.Random(_SEED)
-    half = args.queries // 2
-    queries = [Query(s.text, None) for s in sentences if held_out(s)][:half]
-    queries += [
-        Query(edited(s, rng), s.text) for s in rng.sample(pool[: sizes[0]], args.queries - len(queries))
-    ]
-    rng.shuffle(queries)
+    queries = make_queries(sentences, pool[: sizes[0]], args.queries)
     extra = max(0, sizes[-1] - len(pool))
     stored = pool[: sizes[-1]] + spliced(pool, extra, {s.text for s in sentences})
 
@@ -393,28 +403,10 @@ def main() -> None:
                 step = stored[have:size]
                 path = work / f"claims-{size}.jsonl"
                 write_jsonl(path, step)
-                load = os.getloadavg()[0]
-                seconds, cpu = timed_import(path, url)
-                path.unlink()
+                row = measure_step(
+                    url, empty_url, empty, path, size, len(step), len(pool), queries, args, article
+                )
                 have = size
-                with Store.open(url) as store:
-                    row: dict[str, object] = {
-                        "claims": size,
-                        "real": min(size, len(pool)),
-                        "spliced": max(0, size - len(pool)),
-                        "backend": store.backend,
-                        "import": {
-                            "added": len(step),
-                            "seconds": seconds,
-                            "per_s": len(step) / seconds,
-                            "cpu_seconds": cpu,
-                            "load_before": load,
-                        },
-                        "size": database_size(store),
-                        "retrieval": measure_retrieval(store, queries, args.naive_queries),
-                        "article": measure_article(store, empty, args.article_runs, article),
-                        "command": measure_command(url, empty_url, args.article_runs, article),
-                    }
                 result["sizes"].append(row)  # type: ignore[attr-defined]
                 print(json.dumps(row), flush=True)
     except ClaimsError as exc:  # a bad --db URL, an unreachable server: one line

@@ -151,6 +151,70 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def model_record(
+    train_path: Path,
+    pairs: int,
+    clf: LogisticRegression,
+    x_rows: np.ndarray,
+    c: float,
+    threshold: float,
+    enabled: bool,
+    metrics: dict[str, float],
+) -> dict:
+    """The model file's content: the weights, how they were made, and the figures that enable them."""
+    return {
+        "model": "logistic regression (binary: contradicts vs supports), L2, scikit-learn lbfgs",
+        "task": "relate(): supports vs contradicts for Arabic pairs where the rules found nothing",
+        "language": "ar",
+        "classes": ["supports", "contradicts"],
+        "score": "p(contradicts) = 1 / (1 + exp(-(intercept + sum(coef[i] * feature[i]))))",
+        "features_from": "claims.match.relation.pair_features (hashed words: zlib.crc32(key) % HASH_BUCKETS)",
+        "enabled": enabled,
+        "decides": list(SHIPPED_SCOPE),
+        "threshold": threshold,
+        "C": c,
+        "intercept": round(float(clf.intercept_[0]), 6),
+        "features": list(feature_names()),
+        "coef": [round(float(w), 6) for w in clf.coef_[0]],
+        "means": [round(float(m), 6) for m in x_rows.mean(axis=0)],
+        "training_command": COMMAND,
+        "data": {
+            "name": "ANS stance (Khouja 2020, github.com/latynt/ans), train split only",
+            "licence": "Apache-2.0",
+            "file": str(train_path.relative_to(REPO)) if train_path.is_relative_to(REPO) else str(train_path),
+            "converted_by": "python bench/ans_to_pairs.py --split train",
+            "sha256": sha256(train_path),
+            "pairs": pairs,
+            "training_rows": len(x_rows),
+        },
+        "dev_data": "ANS dev (artifacts/ans_dev_pairs.jsonl): only for the final comparison and `enabled`",
+        "licence": "Apache-2.0 (weights derived from Apache-2.0 data)",
+        "sklearn": sklearn.__version__,
+        "metrics": metrics,
+    }
+
+
+def relate_timings(dev: list[dict]) -> tuple[dict[bool, float], list[str]]:
+    """relate() itself on dev with the model file as written: ms per pair (best of three passes, each from
+    an empty analysis cache) without and with the learned model, and the labels with it."""
+    learned_model.cache_clear()
+    relate(dev[0]["claim"], dev[0]["evidence"], dev[0].get("language"))  # load the lexicons and the model
+    timings: dict[bool, float] = {False: float("inf"), True: float("inf")}
+    runtime: list[str] = []
+    for _ in range(3):
+        for learned in (False, True):
+            analyse.cache_clear()
+            start = time.perf_counter()
+            labels = [
+                relate(r["claim"], r["evidence"], r.get("language"), r.get("rating"), learned=learned).label
+                for r in dev
+            ]
+            timings[learned] = min(timings[learned], (time.perf_counter() - start) / len(dev) * 1000)
+            if learned:
+                runtime = labels
+    return timings, runtime
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--train", type=Path, default=REPO / "artifacts/ans_train_pairs.jsonl")
@@ -175,9 +239,6 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = training_rows(cues, gold)
     clf = fit(x[rows], gold[rows] == "contradicts", c)
-    names = feature_names()
-    coef = [round(float(w), 6) for w in clf.coef_[0]]
-    means = [round(float(m), 6) for m in x[rows].mean(axis=0)]
 
     # dev: the rules, and the same fitted model in each scope (for the record; nothing is chosen here)
     xd, rules_d, cues_d, gold_d = featurize(dev)
@@ -192,63 +253,20 @@ def main(argv: list[str] | None = None) -> int:
     gain = model_result["macro_f1"] - rules_result["macro_f1"]
     enabled = gain >= 0.01 and wins >= 0.95
 
-    data = {
-        "model": "logistic regression (binary: contradicts vs supports), L2, scikit-learn lbfgs",
-        "task": "relate(): supports vs contradicts for Arabic pairs where the rules found nothing",
-        "language": "ar",
-        "classes": ["supports", "contradicts"],
-        "score": "p(contradicts) = 1 / (1 + exp(-(intercept + sum(coef[i] * feature[i]))))",
-        "features_from": "claims.match.relation.pair_features (hashed words: zlib.crc32(key) % HASH_BUCKETS)",
-        "enabled": enabled,
-        "decides": list(SHIPPED_SCOPE),
-        "threshold": threshold,
-        "C": c,
-        "intercept": round(float(clf.intercept_[0]), 6),
-        "features": list(names),
-        "coef": coef,
-        "means": means,
-        "training_command": COMMAND,
-        "data": {
-            "name": "ANS stance (Khouja 2020, github.com/latynt/ans), train split only",
-            "licence": "Apache-2.0",
-            "file": str(args.train.relative_to(REPO)) if args.train.is_relative_to(REPO) else str(args.train),
-            "converted_by": "python bench/ans_to_pairs.py --split train",
-            "sha256": sha256(args.train),
-            "pairs": len(train),
-            "training_rows": int(rows.sum()),
-        },
-        "dev_data": "ANS dev (artifacts/ans_dev_pairs.jsonl): only for the final comparison and `enabled`",
-        "licence": "Apache-2.0 (weights derived from Apache-2.0 data)",
-        "sklearn": sklearn.__version__,
-        "metrics": {
-            "train_cv_macro_f1": round(cv, 4),
-            "train_rules_macro_f1": round(macro_f1(gold, rules)["macro_f1"], 4),
-            "dev_rules_macro_f1": round(rules_result["macro_f1"], 4),
-            "dev_model_macro_f1": round(model_result["macro_f1"], 4),
-            "dev_bootstrap_model_wins": round(wins, 4),
-        },
+    metrics = {
+        "train_cv_macro_f1": round(cv, 4),
+        "train_rules_macro_f1": round(macro_f1(gold, rules)["macro_f1"], 4),
+        "dev_rules_macro_f1": round(rules_result["macro_f1"], 4),
+        "dev_model_macro_f1": round(model_result["macro_f1"], 4),
+        "dev_bootstrap_model_wins": round(wins, 4),
     }
+    data = model_record(args.train, len(train), clf, x[rows], c, threshold, enabled, metrics)
     if not args.dry_run:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
 
-    # dev through relate() itself, with the file as written (plain-Python scoring), and the time per pair
-    learned_model.cache_clear()
-    relate(dev[0]["claim"], dev[0]["evidence"], dev[0].get("language"))  # load the lexicons and the model
-    timings: dict[bool, float] = {False: float("inf"), True: float("inf")}
-    runtime: list[str] = []
-    for _ in range(3):  # the best of three passes, each from an empty analysis cache
-        for learned in (False, True):
-            analyse.cache_clear()
-            start = time.perf_counter()
-            labels = [
-                relate(r["claim"], r["evidence"], r.get("language"), r.get("rating"), learned=learned).label
-                for r in dev
-            ]
-            timings[learned] = min(timings[learned], (time.perf_counter() - start) / len(dev) * 1000)
-            if learned:
-                runtime = labels
+    timings, runtime = relate_timings(dev)
     print(f"dev rules-only:            {per_class(rules_result)}")
     print(f"dev rules + learned model: {per_class(model_result)}")
     print(f"  gain {gain:+.3f}; the model wins in {wins:.1%} of {BOOTSTRAP} paired bootstrap resamples")

@@ -61,17 +61,9 @@ class InputText:
 
 
 @dataclass(frozen=True)
-class Segment:
-    """A stretch of text that may carry claims: a sentence, or part of one."""
-
-    span: Span
-    line: int
-    language: str
-    paragraph: int
-
-
-@dataclass(frozen=True)
 class Skipped:
+    """A line the checker does not read for claims, and why (``reason``)."""
+
     span: Span
     line: int
     reason: str

@@ -36,7 +36,7 @@ def restore_languages():
 
 def test_lang_bundled_languages_are_defined_once():
     assert lang.LANGUAGES == ("ar", "en")
-    assert lang.get("ar").is_rtl and not lang.get("en").is_rtl
+    assert lang.get("ar").rtl and not lang.get("en").rtl
     assert (lang.get("ar").name, lang.get("en").name) == ("Arabic", "English")
     assert {lang.get(code).grammar for code in lang.LANGUAGES} == set(lang.GRAMMARS)
 

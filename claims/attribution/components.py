@@ -22,7 +22,8 @@ from spacy.tokens import Doc, Span
 from claims import lang
 from claims.attribution.lexicon import Lexicon, Tok, load_lexicon
 from claims.attribution.mentions import Mention, MentionFinder, find_cues
-from claims.attribution.rules import Context, Part, rules_for
+from claims.attribution.rules import rules_for
+from claims.attribution.sentence import COMMAS, Context, Part
 from claims.registry import Registry
 from claims.text.normalize import normalize
 from claims.text.segment import quoted_tokens
@@ -92,7 +93,7 @@ class SourceMentions:
 
     @property
     def finder(self) -> MentionFinder:
-        # Built on first use: indexing the registry's names takes 0.1-0.2 s, and a pipeline built with
+        # Built on first use: indexing the registry's names is costly, and a pipeline built with
         # the default registry is usually given another (``use``) before it sees a document.
         if self._finder is None:
             self._finder = MentionFinder(self.registry, self.lexicon)
@@ -166,7 +167,7 @@ def _chars(toks: list[Tok], rng: tuple[int, int] | None) -> tuple[int, int] | No
 
 def _part_dict(part: Part, toks: list[Tok]) -> dict:
     end = part.end
-    while end > part.start + 1 and toks[end - 1].text in {",", "،", ";", "؛"}:
+    while end > part.start + 1 and toks[end - 1].text in COMMAS:
         end -= 1
     return {
         "span": _chars(toks, (part.start, end)),

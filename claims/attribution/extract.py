@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 import claims.attribution.components  # noqa: F401  (registers the factories)
 from claims.attribution.components import CONTEXT_KEY, CONTINUED_KEY
-from claims.attribution.rules import Context
+from claims.attribution.sentence import Context
 from claims.registry import Registry
 from claims.text.layout import Layout, Paragraph, is_question
 from claims.text.segment import build_pipeline

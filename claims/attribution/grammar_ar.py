@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from claims.attribution.lexicon import Tok
 from claims.attribution.mentions import Cue
-from claims.attribution.rules import _COMMAS, _QUOTES, Part, Rules, _Sentence
+from claims.attribution.rules import Rules
+from claims.attribution.sentence import COMMAS, QUOTES, Part, Sentence
 from claims.text.normalize import normalize
 
 # «حسابات مقربة من "تحرير الشام"»: inside a noun phrase «من» joins, it does not end it
@@ -25,14 +26,14 @@ class ArabicRules(Rules):
     CONTENT_OPENS_ANYWHERE = True
     DESCRIPTIONS_ANYWHERE = True
 
-    def _clause_start(self, s: _Sentence, cue: Cue) -> int | None:
+    def _clause_start(self, s: Sentence, cue: Cue) -> int | None:
         """Where the clause introduced by ``cue`` starts: after a comma, or at a reporting verb carrying
         «و» that its subject and a complementiser follow."""
         i = cue.start
         j = self._before_connectors(s, i)
-        if j >= 0 and s.toks[j].text in _COMMAS:
+        if j >= 0 and s.toks[j].text in COMMAS:
             return j + 1
-        if cue.has("verb") and s.toks[i].norm[:1] in "وف" and s.toks[i].norm not in s.toks[i].forms[1:]:
+        if cue.has("verb") and self._has_conjunction(s.toks[i]):
             # «… الوضع الطارئ وقال التقرير إن …»: a reporting verb carrying «و» opens a clause of its own
             # when its subject and a complementiser follow
             comp = s.next_complementizer(cue.end, min(len(s.toks), cue.end + 12))
@@ -44,7 +45,7 @@ class ArabicRules(Rules):
                 return i
         return None
 
-    def _subject(self, s: _Sentence, part: Part, verb: Cue, comp: int | None):  # type: ignore[no-untyped-def]
+    def _subject(self, s: Sentence, part: Part, verb: Cue, comp: int | None):  # type: ignore[no-untyped-def]
         """VSO first (``قال وزير الخارجية سيرغي لافروف إن``), then a subject before the verb
         (``روسيا أكدت أن``, ``وكانت الرئاسة التركية قد قالت إن``). Returns ((start, end), mention) or None."""
         aux = self._after_auxiliary(s, part, verb)
@@ -72,7 +73,7 @@ class ArabicRules(Rules):
         k = verb.start
         while k > part.start and s.toks[k - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
             k -= 1
-        if k > part.start + 1 and s.toks[k - 1].text in _COMMAS:  # «خسرو كوران، القيادي في …، قال»
+        if k > part.start + 1 and s.toks[k - 1].text in COMMAS:  # «خسرو كوران، القيادي في …، قال»
             k -= 1
         m = s.mention_ending_at(k)
         if m is not None and m.start >= part.start:
@@ -82,14 +83,14 @@ class ArabicRules(Rules):
             t = s.toks[j - 1]
             if t.text in (".", ":") or t.norm in self.lexicon.subject_boundaries.get("open", ()):
                 break
-            if t.text in _COMMAS and k - j >= 2:
+            if t.text in COMMAS and k - j >= 2:
                 break
             j -= 1
         if j < k and (j in s.mention_at or self._can_open_subject(s.toks[j])):
             m = s.best_mention_in(j, k)
             bounded = (
                 j == part.start
-                or s.toks[j - 1].text in _COMMAS
+                or s.toks[j - 1].text in COMMAS
                 or s.toks[j - 1].text in (".", ":")
                 or (s.toks[j - 1].norm in self.lexicon.subject_boundaries.get("open", ()))
             )
@@ -98,16 +99,16 @@ class ArabicRules(Rules):
             return ((j, k), m), "subject-first"
         return None, "cue-first"
 
-    def _np_after_prep(self, s: _Sentence, i: int, end: int) -> tuple[int, int] | None:
+    def _np_after_prep(self, s: Sentence, i: int, end: int) -> tuple[int, int] | None:
         return self._np_after(s, i, end, None, subject=False)
 
     def _np_after(
-        self, s: _Sentence, i: int, end: int, comp: int | None, subject: bool = True
+        self, s: Sentence, i: int, end: int, comp: int | None, subject: bool = True
     ) -> tuple[int, int] | None:
         """The noun phrase right after an Arabic verb (or prepositional cue), up to the complementiser or a
         preposition. A subject never opens with a preposition, a digit or a demonstrative."""
         j = i
-        while j < end and s.toks[j].is_punct and s.toks[j].text not in _QUOTES:
+        while j < end and s.toks[j].is_punct and s.toks[j].text not in QUOTES:
             j += 1
         if subject and j < end and j not in s.mention_at and not self._can_open_subject(s.toks[j]):
             return None
@@ -116,7 +117,7 @@ class ArabicRules(Rules):
         while k < limit and k - j < 12:
             t = s.toks[k]
             spaced_dash = t.text == "-" and k > 0 and s.toks[k - 1].end < t.start  # «- بحسب الشائعات -»
-            if t.is_punct and (spaced_dash or (t.text not in _QUOTES and t.text not in ("-", "(", ")"))):
+            if t.is_punct and (spaced_dash or (t.text not in QUOTES and t.text not in ("-", "(", ")"))):
                 break
             if (k == j or t.norm not in _AR_NP_JOINERS) and (
                 t.forms[0] in self.lexicon.np_stop or _prepositional_article(t.norm)
@@ -128,11 +129,11 @@ class ArabicRules(Rules):
             ):
                 break
             k += 1
-        while k > j and s.toks[k - 1].text in _QUOTES and not s.toks[k - 1].quoted:
+        while k > j and s.toks[k - 1].text in QUOTES and not s.toks[k - 1].quoted:
             k -= 1
         return (j, k) if k > j else None
 
-    def _after_auxiliary(self, s: _Sentence, part: Part, verb: Cue) -> tuple[int, int] | None:
+    def _after_auxiliary(self, s: Sentence, part: Part, verb: Cue) -> tuple[int, int] | None:
         auxiliaries = self.lexicon.subject_boundaries.get("auxiliary", ())
         k = verb.start
         while k > part.start and s.toks[k - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
@@ -141,7 +142,7 @@ class ArabicRules(Rules):
             t = s.toks[j]
             if t.norm in auxiliaries:
                 return (j + 1, k) if j + 1 < k and self._can_open_subject(s.toks[j + 1]) else None
-            if t.is_punct and t.text not in _QUOTES:
+            if t.is_punct and t.text not in QUOTES:
                 return None
         return None
 

@@ -67,6 +67,7 @@ class Lexicon:
     anonymous: PhraseIndex  # payload: "anonymous"
     descriptions: PhraseIndex  # payload: target kind (agency, state-media, speaker, ...)
     feminine_heads: frozenset[str]
+    pronoun_genders: dict[str, str]  # pronoun -> "m" | "f"
     np_stop: frozenset[str]
     subject_boundaries: dict[str, frozenset[str]]
 
@@ -89,7 +90,6 @@ CATEGORY_SECTIONS = {
     ("complementizers", "forms"): "comp",
     ("hedges", "forms"): "hedge",
     ("connectors", "forms"): "connector",
-    ("heads", "forms"): "head",
 }
 
 
@@ -121,12 +121,22 @@ def _load_lexicon(language_data: lang.Language) -> Lexicon:
     descriptions = PhraseIndex()
     for phrase, target in data.get("descriptions", {}).items():
         descriptions.add(tokenize_phrase(phrase, language), target)
-    feminine = frozenset(normalize(w) for w in data.get("gender", {}).get("feminine", []))
+    gender = data.get("gender", {})
+    feminine = frozenset(normalize(w) for w in gender.get("feminine", []))
+    pronouns = {normalize(w): "m" for w in gender.get("masculine_pronouns", [])}
+    pronouns |= {normalize(w): "f" for w in gender.get("feminine_pronouns", [])}
     np_stop = frozenset(normalize(w) for w in data.get("np_stop", {}).get("forms", []))
     boundaries = {
         key: frozenset(normalize(w) for w in words)
         for key, words in data.get("subject_boundaries", {}).items()
     }
     return Lexicon(
-        language, cues.finish(), anonymous.finish(), descriptions.finish(), feminine, np_stop, boundaries
+        language,
+        cues.finish(),
+        anonymous.finish(),
+        descriptions.finish(),
+        feminine,
+        pronouns,
+        np_stop,
+        boundaries,
     )

@@ -21,18 +21,14 @@ are made by the caller.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from claims import lang
 from claims.attribution.lexicon import Lexicon, Tok
 from claims.attribution.mentions import Cue, Mention
+from claims.attribution.sentence import COMMAS, DOUBLE_QUOTES, QUOTES, Context, Part, Sentence, Speaker
 from claims.registry import MEDIA_KINDS, Registry
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED
 
-_COMMAS = {",", "،", ";", "؛"}
-_QUOTES = {'"', "«", "»", "“", "”", "'", "‘", "’", "''", "``"}
-_DOUBLE_QUOTES = {'"', "«", "»", "“", "”", "''", "``"}
-_DASHES = {"-", "–", "—", "―"}
 _MIN_PART_WORDS = 4
 _EN_BE = frozenset("is are was were be been being".split())
 _EN_PRONOUNS = frozenset("he she they it we i you".split())
@@ -55,43 +51,6 @@ _SPEAKER_KINDS = frozenset(
 _INSTITUTIONS = frozenset({"agency", "newspaper", "state-media", "ministry"})
 
 
-@dataclass
-class Part:
-    """One attributed part of a sentence (token indices, end exclusive)."""
-
-    start: int
-    end: int
-    source: str = UNATTRIBUTED
-    mention: tuple[int, int] | None = None
-    cue: tuple[int, int] | None = None
-    via: list[str] = field(default_factory=list)
-    hedge: tuple[int, int] | None = None
-    content: tuple[int, int] | None = None
-    rule: str = ""
-    source_name: str = ""  # for sources not in the registry: the words that name them
-
-
-@dataclass
-class Speaker:
-    source: str
-    gender: str  # m | f | "" (unknown)
-    kind: str
-    name: str = ""  # for unregistered speakers
-    via: tuple[str, ...] = ()  # the relay their last statement came through (في تصريح نقلته الوكالة)
-
-
-@dataclass
-class Context:
-    """What the rules remember across sentences of one document."""
-
-    last_speaker: Speaker | None = None
-    previous_mentions: list[Speaker] = field(default_factory=list)
-    last_by_medium: dict[str, str] = field(default_factory=dict)
-    last_state_group: str | None = None
-    wire: str | None = None
-    paragraph_speaker: Part | None = None  # the last attributed part of the current paragraph
-
-
 class Rules:
     """The steps both grammars share. A grammar (:class:`claims.attribution.grammar_ar.ArabicRules`,
     :class:`claims.attribution.grammar_en.EnglishRules`) says where a subject and a content are."""
@@ -112,6 +71,7 @@ class Rules:
     def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
         self.registry = registry
         self.lexicon = lexicon
+        self.conjunctions = lang.get(lexicon.language).clitics.conjunctions
 
     # -- entry point -------------------------------------------------------------------------------
     def resolve(
@@ -123,7 +83,7 @@ class Rules:
         persons = frozenset(
             m.value for m in mentions if m.kind == "source" and self._kind(m.value) == "person"
         )
-        sentence = _Sentence(
+        sentence = Sentence(
             toks,
             mentions,
             mention_at,
@@ -139,23 +99,23 @@ class Rules:
         return parts
 
     # -- what each grammar says ---------------------------------------------------------------------
-    def _clause_start(self, s: _Sentence, cue: Cue) -> int | None:
+    def _clause_start(self, s: Sentence, cue: Cue) -> int | None:
         """Where the clause introduced by ``cue`` starts, when it follows a clause boundary."""
         raise NotImplementedError
 
-    def _subject(self, s: _Sentence, part: Part, verb: Cue, comp: int | None):  # type: ignore[no-untyped-def]
+    def _subject(self, s: Sentence, part: Part, verb: Cue, comp: int | None):  # type: ignore[no-untyped-def]
         """The subject of a reporting verb: (mention or (start, end) or ((start, end), mention), rule)."""
         raise NotImplementedError
 
-    def _np_after_prep(self, s: _Sentence, i: int, end: int) -> tuple[int, int] | None:
+    def _np_after_prep(self, s: Sentence, i: int, end: int) -> tuple[int, int] | None:
         """The noun phrase a prepositional cue names when no registered source follows it."""
         raise NotImplementedError
 
-    def _governing_order(self, s: _Sentence, verbs: list[Cue], end: int) -> list[Cue]:
+    def _governing_order(self, s: Sentence, verbs: list[Cue], end: int) -> list[Cue]:
         """The reporting verbs of a part in the order they are tried."""
         return verbs
 
-    def _content_before_source(self, s: _Sentence, part: Part, verb: Cue) -> bool:
+    def _content_before_source(self, s: Sentence, part: Part, verb: Cue) -> bool:
         """Whether the content is what comes before the source ("…, X said.")."""
         return False
 
@@ -163,14 +123,14 @@ class Rules:
         """The grammatical gender of a source: "" where verbs do not agree with one."""
         return ""
 
-    def _before_connectors(self, s: _Sentence, i: int) -> int:
+    def _before_connectors(self, s: Sentence, i: int) -> int:
         j = i - 1
         while j >= 0 and s.is_connector(j):
             j -= 1
         return j
 
     # -- splitting ---------------------------------------------------------------------------------
-    def _split(self, s: _Sentence) -> list[tuple[int, int]]:
+    def _split(self, s: Sentence) -> list[tuple[int, int]]:
         starts = [0]
         for cue in s.cues:
             if not (cue.has("verb") or cue.has("participle") or cue.has("impersonal")):
@@ -187,12 +147,12 @@ class Rules:
         for k in range(len(starts)):
             start, end = bounds[k], bounds[k + 1]
             # "…, and" / «…، و»: the boundary's comma and connector belong to neither claim
-            while end > start + 1 and (s.toks[end - 1].text in _COMMAS or s.is_connector(end - 1)):
+            while end > start + 1 and (s.toks[end - 1].text in COMMAS or s.is_connector(end - 1)):
                 end -= 1
             parts.append((start, end))
         return parts
 
-    def _attribute(self, s: _Sentence, start: int, end: int, ctx: Context) -> Part:
+    def _attribute(self, s: Sentence, start: int, end: int, ctx: Context) -> Part:
         part = Part(start, end)
         cues = [c for c in s.cues if start <= c.start < end]
         verbs = [
@@ -233,7 +193,7 @@ class Rules:
             part.via.append(ctx.wire)
         return part
 
-    def _verb(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> None:
+    def _verb(self, s: Sentence, part: Part, verb: Cue, ctx: Context) -> None:
         part.cue = (verb.start, verb.end)
         comp = s.next_complementizer(verb.end, min(part.end, verb.end + self.COMPLEMENTIZER_WINDOW))
         if verb.has("participle"):
@@ -275,40 +235,40 @@ class Rules:
                 after = part.mention[1]
             part.content = self._content_after(s, after, part.end)
 
-    def _opens_content(self, s: _Sentence, verb: Cue, end: int) -> bool:
+    def _opens_content(self, s: Sentence, verb: Cue, end: int) -> bool:
         """A verb with no subject still attributes when content follows at once: «وأضاف: «…»», «وأوضح أن»."""
         k = verb.end
-        while k < end and s.toks[k].text in _COMMAS:
+        while k < end and s.toks[k].text in COMMAS:
             k += 1
-        return s.next_complementizer(k, min(end, k + 1)) is not None or (
-            k < end and s.toks[k].text in _QUOTES
-        )
+        return s.next_complementizer(k, min(end, k + 1)) is not None or (k < end and s.toks[k].text in QUOTES)
 
-    def _all_quoted(self, s: _Sentence, start: int, end: int) -> bool:
+    def _all_quoted(self, s: Sentence, start: int, end: int) -> bool:
         words = [t for t in s.toks[start:end] if not t.is_punct]
-        return bool(words) and s.toks[start].text in _DOUBLE_QUOTES and all(t.quoted for t in words)
+        return bool(words) and s.toks[start].text in DOUBLE_QUOTES and all(t.quoted for t in words)
 
-    def _negated(self, s: _Sentence, cue: Cue) -> bool:
+    def _negated(self, s: Sentence, cue: Cue) -> bool:
         """«لم يذكر ماتيس …», "did not say": a negated reporting verb attributes nothing."""
         return any(c.has("negation") and cue.start - 2 <= c.start < cue.start for c in s.cues)
 
-    def _clitic_or_initial(self, s: _Sentence, part: Part, cue: Cue) -> bool:
-        tok = s.toks[cue.start]
-        with_clitic = tok.norm[:1] in "وف" and tok.norm not in tok.forms[1:]
-        return with_clitic or self._clause_initial(s, part, cue)
+    def _clitic_or_initial(self, s: Sentence, part: Part, cue: Cue) -> bool:
+        return self._has_conjunction(s.toks[cue.start]) or self._clause_initial(s, part, cue)
 
-    def _clause_initial(self, s: _Sentence, part: Part, verb: Cue) -> bool:
+    def _has_conjunction(self, tok: Tok) -> bool:
+        """Whether the token opens with a conjunction clitic of the language (وأضاف، فأعلنت)."""
+        return tok.norm[:1] in self.conjunctions and tok.norm not in tok.forms[1:]
+
+    def _clause_initial(self, s: Sentence, part: Part, verb: Cue) -> bool:
         k = verb.start - 1
         while k >= part.start and (
             s.is_connector(k) or s.toks[k].norm in self.lexicon.subject_boundaries.get("open", ())
         ):
             k -= 1
-        return k < part.start or s.toks[k].text in _COMMAS or s.toks[k].text in (":", "-")
+        return k < part.start or s.toks[k].text in COMMAS or s.toks[k].text in (":", "-")
 
-    def _colon(self, s: _Sentence, part: Part, ctx: Context) -> None:
+    def _colon(self, s: Sentence, part: Part, ctx: Context) -> None:
         """``روسيا: …`` — a name then a colon at the start of the part; ``“…” ― Name`` at its end."""
         for k in range(max(part.start + 1, part.end - 7), part.end - 1):
-            if s.toks[k].text in ("―", "—") and s.toks[k - 1].text in _DOUBLE_QUOTES:
+            if s.toks[k].text in ("―", "—") and s.toks[k - 1].text in DOUBLE_QUOTES:
                 name = s.trim(k + 1, part.end)
                 if name and self._looks_like_name(s, *name):
                     m = s.best_mention_in(*name)
@@ -336,10 +296,10 @@ class Rules:
             part.source = self._resolve(m, s, ctx, "")
             part.content = s.trim(k + 1, part.end)
 
-    def _prepositional(self, s: _Sentence, part: Part, preps: list[Cue], ctx: Context) -> None:
+    def _prepositional(self, s: Sentence, part: Part, preps: list[Cue], ctx: Context) -> None:
         fronted = next((c for c in preps if c.start - part.start <= 1), None)
         chosen = fronted or preps[-1]
-        m = s.mention_after(chosen.end, min(part.end, chosen.end + 4), allow_heads=True)
+        m = s.mention_after(chosen.end, min(part.end, chosen.end + 4))
         np = None
         if m is None:
             np = self._np_after_prep(s, chosen.end, part.end)
@@ -370,7 +330,7 @@ class Rules:
             part.rule = "prepositional"
             part.content = s.trim(part.start, chosen.start)
 
-    def _chain(self, s: _Sentence, part: Part, cues: list[Cue], ctx: Context) -> None:
+    def _chain(self, s: Sentence, part: Part, cues: list[Cue], ctx: Context) -> None:
         """``X, citing Y`` / ``نقلت X عن Y`` → Y via X; ``في تصريح نقلته الوكالة`` → via the agency."""
         if not part.cue or part.source == UNATTRIBUTED:
             return
@@ -381,7 +341,7 @@ class Rules:
             if cue.start < part.cue[0] and not (cue.has("citing") and part.rule.startswith("subject")):
                 continue
             if cue.has("relay"):
-                m = s.mention_after(cue.end, min(part.end, cue.end + 4), allow_heads=True)
+                m = s.mention_after(cue.end, min(part.end, cue.end + 4))
                 if m is not None:
                     via = self._resolve(m, s, ctx, "")
                     if via not in (part.source, ANONYMOUS, UNATTRIBUTED) and via not in part.via:
@@ -389,7 +349,7 @@ class Rules:
             elif (cue.has("citing") or (cue.has("comp") and relays)) and (
                 cue.start <= content_start or self.CITES_AFTER_CONTENT
             ):
-                m = s.mention_after(cue.end, min(part.end, cue.end + 3), allow_heads=True)
+                m = s.mention_after(cue.end, min(part.end, cue.end + 3))
                 if m is None or (part.mention and m.start < part.mention[1]):
                     continue
                 if (
@@ -407,13 +367,13 @@ class Rules:
                     part.rule += "+chain"
 
     # -- helpers -------------------------------------------------------------------------------------
-    def _content_after(self, s: _Sentence, i: int, end: int) -> tuple[int, int] | None:
-        while i < end and (s.toks[i].text in _COMMAS or s.toks[i].text in (":",)):
+    def _content_after(self, s: Sentence, i: int, end: int) -> tuple[int, int] | None:
+        while i < end and (s.toks[i].text in COMMAS or s.toks[i].text in (":",)):
             i += 1
         comp = s.next_complementizer(i, min(end, i + 2))
         return s.trim(comp if comp is not None else i, end)
 
-    def _resolve(self, m: Mention, s: _Sentence, ctx: Context, gender: str) -> str:
+    def _resolve(self, m: Mention, s: Sentence, ctx: Context, gender: str) -> str:
         if m.kind == "source":
             return m.value
         if m.kind == "anonymous":
@@ -428,11 +388,11 @@ class Rules:
             return ctx.last_by_medium.get("ministry", ANONYMOUS)
         # speaker / pronoun: the last speaker; in Arabic a verb with no subject may also reach back to a
         # name in the previous sentence (see _continuation), an English pronoun may not.
-        pronoun_gender = {"he": "m", "she": "f"}.get(s.toks[m.start].norm, gender)
+        pronoun_gender = self.lexicon.pronoun_genders.get(s.toks[m.start].norm, gender)
         speaker = self._last_speaker(ctx, pronoun_gender, mentions=self.PRONOUNS_REACH_MENTIONS)
         return speaker.source if speaker and speaker.source != UNREGISTERED else ANONYMOUS
 
-    def _continuation(self, s: _Sentence, part: Part, verb: Cue, ctx: Context) -> tuple[str, str]:
+    def _continuation(self, s: Sentence, part: Part, verb: Cue, ctx: Context) -> tuple[str, str]:
         """A verb with no subject of its own: the speaker of an earlier part of the same sentence, a person
         named earlier in it, or the last speaker that agrees with the verb. Returns (source, name)."""
         for earlier in reversed(s.parts):
@@ -448,7 +408,7 @@ class Rules:
             return UNATTRIBUTED, ""
         return found.source, found.name
 
-    def _inherit_via(self, part: Part, ctx: Context, s: _Sentence | None = None) -> None:
+    def _inherit_via(self, part: Part, ctx: Context, s: Sentence | None = None) -> None:
         """A speaker who goes on (وأضاف، "he added") speaks through the relay that carried them before:
         «وقال كيم … وفق ما نقلت الوكالة. وأضاف أن …» is Kim via KCNA in both sentences."""
         if part.via:
@@ -471,7 +431,7 @@ class Rules:
         src = self.registry.get(source_id)
         return src.kind if src else ""
 
-    def _looks_like_name(self, s: _Sentence, i: int, j: int) -> bool:
+    def _looks_like_name(self, s: Sentence, i: int, j: int) -> bool:
         words = s.toks[i:j]
         if not words or any(t.norm in self.lexicon.np_stop and k == 0 for k, t in enumerate(words)):
             return False
@@ -485,7 +445,7 @@ class Rules:
             or first.norm in _EN_DETERMINERS
         )
 
-    def _remember(self, s: _Sentence, parts: list[Part], ctx: Context) -> None:
+    def _remember(self, s: Sentence, parts: list[Part], ctx: Context) -> None:
         mentioned: list[Speaker] = []
         for m in s.mentions:
             if m.kind != "source":
@@ -520,101 +480,6 @@ class Rules:
 
 def _agrees(source_gender: str, verb_gender: str) -> bool:
     return not source_gender or verb_gender not in ("m", "f") or source_gender == verb_gender
-
-
-@dataclass
-class _Sentence:
-    toks: Sequence[Tok]
-    mentions: Sequence[Mention]
-    mention_at: dict[int, Mention]
-    cues: Sequence[Cue]
-    persons: frozenset[str] = frozenset()
-    content_opens_anywhere: bool = True
-    descriptions_anywhere: bool = True
-    parts: list[Part] = field(default_factory=list)
-
-    @property
-    def title_case(self) -> bool:
-        """A headline in Title Case ("Obama Says Museum Will Tell …"): capitals say nothing about nouns."""
-        words = [t for t in self.toks if t.text[:1].isalpha()]
-        return len(words) >= 4 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
-
-    def text_of(self, i: int, j: int) -> str:
-        """The words of tokens [i, j) as written (spacing restored from the offsets)."""
-        out = []
-        for k in range(i, j):
-            if k > i and self.toks[k - 1].end < self.toks[k].start:
-                out.append(" ")
-            out.append(self.toks[k].text)
-        return "".join(out)
-
-    def is_connector(self, i: int) -> bool:
-        return any(c.start == i and c.has("connector") for c in self.cues)
-
-    def only_punct(self, i: int, j: int) -> bool:
-        return all(t.is_punct for t in self.toks[i:j])
-
-    def next_complementizer(self, i: int, end: int) -> int | None:
-        for c in self.cues:
-            if i <= c.start < end and c.has("comp"):
-                return c.start
-        for k in range(i, end):
-            t = self.toks[k]
-            if not self.content_opens_anywhere and k > i and t.text not in (":",):
-                continue  # e.g. English content opens with "that" or right at a quote or colon
-            if t.text in ("«", "“", ":") or (
-                t.text == '"'
-                and k + 1 < len(self.toks)
-                and self.toks[k + 1].quoted
-                and k + 2 < len(self.toks)
-                and self.toks[k + 2].quoted
-            ):
-                return k
-        return None
-
-    def mention_ending_at(self, i: int, skip: frozenset[str] = frozenset()) -> Mention | None:
-        k = i
-        while k > 0 and self.toks[k - 1].norm in skip:
-            k -= 1
-        for m in self.mentions:
-            if m.end == k:
-                return m
-        return None
-
-    def mention_after(self, i: int, limit: int, allow_heads: bool = False) -> Mention | None:
-        """The first mention starting in [i, limit) with only punctuation, adverbs or head nouns before it."""
-        for k in range(i, min(limit, len(self.toks))):
-            m = self.mention_at.get(k)
-            if m is not None:
-                return m
-            if any(c.start == k and c.has("comp") for c in self.cues):
-                return None
-            if any(c.start == k and (c.has("verb") or c.has("prep")) for c in self.cues):
-                return None
-        return None
-
-    def best_mention_in(self, i: int, j: int) -> Mention | None:
-        """The mention inside [i, j) that names the speaker: a person before an organisation."""
-        # an unnamed-source noun names the speaker only at the head of the phrase: "a spokesman said", not
-        # "Phil Smith, a spokesman for the union, said"
-        inside = [
-            m
-            for m in self.mentions
-            if i <= m.start
-            and m.end <= j
-            and (m.kind == "source" or m.start - i <= 1 or self.descriptions_anywhere)
-        ]
-        return next((m for m in inside if m.kind == "source" and m.value in self.persons), None) or (
-            inside[0] if inside else None
-        )
-
-    def trim(self, i: int, j: int) -> tuple[int, int] | None:
-        """A content range without surrounding punctuation (quotes kept) — None when empty."""
-        while i < j and self.toks[i].is_punct and self.toks[i].text not in _QUOTES:
-            i += 1
-        while j > i and self.toks[j - 1].is_punct and self.toks[j - 1].text not in _QUOTES:
-            j -= 1
-        return (i, j) if j > i else None
 
 
 def rules_for(registry: Registry, lexicon: Lexicon) -> Rules:

@@ -1,63 +1,8 @@
 """Score predicted attribution spans against gold spans (``claims eval attribution``).
 
-Records follow the evaluation contract (docs: CONTRACT.md, "Evaluation formats")::
-
-    {"id": "...", "text": "...", "language": "en",
-     "attributions": [{"source": [s, e] | null, "cue": [s, e] | null, "content": [s, e] | null, ...}]}
-
-Offsets are Python ``str`` indices into ``text``. Extra keys (``source_id``, ``fragments``, ...) are
-ignored. Predictions are matched to gold records by ``id``; a gold record without a prediction counts
-as a document where nothing was found, predictions whose id is not in the gold are ignored (and
-counted in ``ignored_pred_documents``).
-
-What is counted
----------------
-For each role (``source``, ``cue``, ``content``) and each document, the spans of that role are
-collected from all relations, **normalised** (below) and **deduplicated**: one source mention that
-serves three relations ("Trump said ..., adding ... He also claimed ...") is one gold span, not three.
-Null spans are not spans and are not counted for the role (they matter for the relation figure).
-
-Normalisation (applied to gold and predicted spans alike, before both criteria): leading and
-trailing characters from :data:`STRIP_CHARS` are removed from the span, i.e.
-
-* whitespace (``str.isspace``) and invisible format marks: zero-width space/joiners (U+200B-U+200D),
-  left-to-right / right-to-left marks (U+200E, U+200F, U+061C), BOM (U+FEFF);
-* quotation marks: ``" ' ` “ ” ‘ ’ „ ‟ « » ‹ ›`` and the prime-like ``′ ″``;
-* sentence punctuation: ``. , ; : ! ? …`` and the Arabic ``، ؛ ؟ ۔``;
-* dashes: ``- ‐ – —``.
-
-Nothing inside a span is changed, and brackets, words ("that", "according to") and the like are
-never stripped. A span that would become empty keeps its original offsets. So ``“We will win.”``
-and ``We will win`` are the same span; ``that we will win`` is not.
-
-Criteria
---------
-* **exact**: a predicted span is correct when its normalised start and end both equal those of a
-  gold span of the same role in the same document.
-* **overlap**: a predicted span is correct when it shares at least one character with a gold span
-  of the same role (after normalisation). Matching is one-to-one and greedy: all overlapping
-  (gold, predicted) pairs are taken in order of decreasing number of shared characters (ties by
-  position), and a pair is kept only when neither span is already matched. One long predicted span
-  that covers two gold spans therefore earns one true positive, not two.
-
-Precision is ``tp / n_pred``, recall ``tp / n_gold`` (micro-averaged: counts are summed over all
-documents first). When a denominator is 0 the ratio is 1.0 if both ``n_gold`` and ``n_pred`` are
-0 (nothing to find, nothing claimed) and 0.0 otherwise; F1 is the harmonic mean (0.0 when p + r = 0).
-
-Relation figure
----------------
-A gold relation is found when a predicted relation of the same document has a source that matches
-its source AND a content that matches its content, where "matches" means the (normalised) spans
-overlap, or both are null (an unattributed or implicit-source relation predicted as such). The cue is
-not required. Relations are matched one-to-one, greedily by the total number of shared characters;
-identical (source, cue, content) triples within a document are counted once.
-
-Prior art: Citron, the BBC's quote/attribution extractor, reports source F1 under exact and overlap
-criteria on PARC 3.0 in the same spirit; these figures are comparable in kind, not in number (different
-corpus, and here spans are normalised and deduplicated as described above).
-
-The module is pure: standard library only, no I/O. :func:`score` returns a nested ``dict``;
-:func:`format_table` renders it as plain text.
+The record format, the two criteria (exact, overlap), how spans are normalised and deduplicated and how
+the relation figure is counted are in docs/evaluation.md. Pure: standard library only, no I/O;
+:func:`score` returns a nested ``dict``, :func:`format_table` renders it as plain text.
 """
 
 from __future__ import annotations

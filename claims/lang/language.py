@@ -70,10 +70,6 @@ class Language:
     index_stem: Callable[[str], str] | None = None
 
     @property
-    def is_rtl(self) -> bool:
-        return self.rtl
-
-    @property
     def has_roots(self) -> bool:
         """Whether :meth:`root` means anything (Arabic: derived words share a rough root)."""
         return self.root_of is not None

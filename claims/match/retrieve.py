@@ -18,10 +18,8 @@ with 60 points. Candidates about the same event with *different* numbers are kep
 the claim): shared anchors only ever raise a score.
 
 The weights were chosen on the CheckThat! 2021 2A English *train* queries and are reported on its dev
-queries (``claims eval retrieval``). On those tweets BM25 alone is as good as any mix (MAP@5 0.812 train,
-0.863 dev; this mix: 0.809, 0.861); heavier fuzzy or anchor weights lose up to 4 points there, because
-tweets carry dates, handles and links that claims do not. The small weights keep the ranking BM25's
-while letting numbers and names break ties, which matters more for news claims than for tweets.
+queries (``claims eval retrieval``, docs/evaluation.md). They are small so that the ranking stays BM25's
+while numbers and names break ties.
 
 Nothing here touches the database directly: the store is any object with ``search_many``.
 """

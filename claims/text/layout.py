@@ -22,8 +22,10 @@ from claims.types import Skipped, Span
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A line of the article's body: where it is, its line number and its language."""
+
     span: Span
-    line: int
+    line: int  # 1-based, as in the article
     language: str
 
 

@@ -13,7 +13,7 @@ articles: 310 characters).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy
@@ -32,8 +32,10 @@ _OPEN_QUOTES = {"«": "»", "“": "”", "„": "“", "‹": "›", "``": "''"
 _STRAIGHT_QUOTES = {'"', "''"}
 _CLOSERS = frozenset({"»", "”", '"', "’", ")", "]", "›", "''"})
 
-# A one-letter Arabic clitic written with tatweel right before a quote or bracket: بـ«دعم → بـ « دعم
-_ARABIC_PREFIXES = [r"[وفبلك]{1,2}ـ+(?=[«\"“‘'(\[])", "«", "»", '"', "“", "”"]
+# Arabic quotes that open a token; and a one- or two-letter clitic of the language written with tatweel
+# right before a quote or bracket: بـ«دعم → بـ « دعم
+_ARABIC_PREFIXES = ["«", "»", '"', "“", "”"]
+_CLITIC_BEFORE_QUOTE = r"[{letters}]{{1,2}}ـ+(?=[«\"“‘'(\[])"
 _INFIXES = [r"(?<=[\u0600-\u06ff])[؟؛،](?=\S)", r"(?<=\S)\.\.+(?=\S)"]
 _SUFFIXES = [r"\.\.+", r"(?<=[\u0600-\u06ff»\"”'\)\]])\.", "؟", "؛", "»", "«", '"', "”", "…"]
 
@@ -143,15 +145,17 @@ def pipeline(language: str) -> Language:
 def make_tokenizer() -> Callable[[Language], Tokenizer]:
     """spaCy's tokenizer for the pipeline's language with our rules added (see the module docstring).
 
-    Registered so that a pipeline is built with it (``[nlp.tokenizer] @tokenizers = "claims.Tokenizer.v1"``)
-    instead of building the default tokenizer and then setting its rules: each rule setter re-tokenizes
-    the ~2,000 special cases, which cost 0.1-0.2 s a pipeline at start-up."""
+    Registered so that a pipeline is built with it (``[nlp.tokenizer] @tokenizers = "claims.Tokenizer.v1"``):
+    setting rules on a built tokenizer re-tokenizes all its special cases once per setter."""
 
     def create(nlp: Language) -> Tokenizer:
         defaults = nlp.Defaults
         prefixes = list(defaults.prefixes)
-        if lang.for_pipeline(nlp.lang).script == "arabic":
-            prefixes = _ARABIC_PREFIXES + prefixes
+        language = lang.for_pipeline(nlp.lang)
+        if language.script == "arabic":
+            clitics = language.clitics.conjunctions | language.clitics.prepositions
+            before_quote = _CLITIC_BEFORE_QUOTE.format(letters="".join(sorted(clitics)))
+            prefixes = [before_quote, *_ARABIC_PREFIXES, *prefixes]
         return Tokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
@@ -175,15 +179,3 @@ def build_pipeline(language: str) -> Language:
     # Blank pipelines keep little per token: a 20 MB article (the read limit) fits.
     nlp.max_length = 25_000_000
     return nlp
-
-
-def sentences(text: str, language: str) -> Iterator[tuple[int, int]]:
-    """(start, end) character offsets of the sentences of one paragraph, trailing spaces excluded."""
-    doc = pipeline(language)(text)
-    for sent in doc.sents:
-        start = sent.start_char
-        end = sent.end_char
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            yield start, end

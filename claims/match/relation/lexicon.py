@@ -111,7 +111,6 @@ class RelationLexicon:
     question_openers: frozenset[str]
     clause_breaks: frozenset[str]
     antonyms: PhraseTable  # payload: tuple of (family index, side)
-    family_names: tuple[str, ...]
     anchored: frozenset[int]  # families whose words are paired by what they are next to
     stopwords: frozenset[str]
     auxiliaries: frozenset[str]  # a negation right after one of these bears on the verb: did not
@@ -187,7 +186,6 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         question_openers=_norm_set(data.get("question_openers", [])),
         clause_breaks=_norm_set(data.get("clause_breaks", [])),
         antonyms=PhraseTable.build((w, tuple(v)) for w, v in antonym_entries.items()),
-        family_names=tuple(names),
         anchored=frozenset(i for i, f in enumerate(families) if f.get("anchored")),
         stopwords=_norm_set(data.get("stopwords", [])),
         auxiliaries=_norm_set(data.get("auxiliaries", [])),
