@@ -48,7 +48,6 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from datetime import date
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
@@ -62,12 +61,11 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from claims import __version__
-from claims.config import default_url
 from claims.errors import ClaimsError, DatabaseError, InputError, UsageError
 from claims.pool import Busy, OutOfMemory, Timeout, WorkerLost, WorkerPool, default_workers
 from claims.registry import Registry
 from claims.serve_worker import PRELOAD, CheckJob, CheckWorker
-from claims.serve_worker import sqlite_file_exists as _sqlite_file_exists
+from claims.service import open_store, parse_date, sqlite_file_missing, store_url
 from claims.store.validate import check_string
 
 __all__ = ["create_app", "run"]
@@ -163,7 +161,7 @@ class _Service:
     """What the endpoints share: the registry, the store (opened once), the pool of check workers."""
 
     def __init__(self, db_url: str | None, token: str | None, registry: Registry, max_body: int) -> None:
-        self.url = db_url or default_url()
+        self.url = store_url(db_url)
         self.explicit_db = db_url is not None
         self.token = token
         self.registry = registry
@@ -176,12 +174,10 @@ class _Service:
         """The store; None when only the default one was asked for and it has not been created yet."""
         with self._store_lock:
             if self._store is None:
-                if not create and not self.explicit_db and not _sqlite_file_exists(self.url):
+                if not create and not self.explicit_db and sqlite_file_missing(self.url):
                     return None
-                from claims.store.db import Store
-
                 # Without a token the API only reads: the database is opened read-only (never created).
-                self._store = Store.open(self.url, read_only=self.token is None)
+                self._store = open_store(self.url, read_only=self.token is None)
             return self._store
 
     def close(self) -> None:
@@ -274,7 +270,7 @@ def create_app(
         )
     registry = Registry.load(sources)
     service = _Service(db_url, token, registry, max_body)
-    if db_url is not None or _sqlite_file_exists(service.url):
+    if db_url is not None or not sqlite_file_missing(service.url):
         service.store(create=True)  # open (and migrate) now: a bad URL fails at start, not at a request
     service.checks = WorkerPool(
         CheckWorker(service.url, service.explicit_db, sources, max_body),
@@ -719,14 +715,8 @@ def _form_text(value: Any) -> str | None:
 
 
 def _check_date(value: str | None, what: str) -> None:
-    if value is None:
-        return
-    try:
-        if len(value) != 10:
-            raise ValueError
-        date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+    if value is not None:
+        parse_date(value, what)
 
 
 def _stored_claim_json(claim: Any) -> dict[str, Any]:

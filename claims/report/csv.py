@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from claims.registry import Registry
+from claims.report import Decisions, RenderOptions
 from claims.types import Report
 
 if TYPE_CHECKING:
@@ -88,3 +89,15 @@ def render_csv(
             ]
             writer.writerow([cell(x) for x in row])
     return out.getvalue()
+
+
+SUFFIX = ".csv"
+
+
+def render(
+    reports: Sequence[Report],
+    registry: Registry,
+    decisions: Decisions = None,
+    options: RenderOptions | None = None,
+) -> str:
+    return render_csv(list(reports), registry, decisions)
