@@ -300,8 +300,7 @@ def decide(
     """
 
     def body():  # type: ignore[no-untyped-def]
-        from claims.decisions import decide as record_decision
-        from claims.decisions import resolve_claim_ref
+        from claims.decisions import record_decision, resolve_claim_ref
 
         registry = _registry(sources)
         text = resolve_claim_ref(claim_ref, registry, max_bytes=max_bytes)
