@@ -128,28 +128,34 @@ def install_pool_error_handlers(app: FastAPI) -> None:
             {"Retry-After": str(exc.retry_after)},
         )
 
-    @app.exception_handler(Timeout)
-    async def too_slow(_request: Request, exc: Timeout) -> JSONResponse:
-        log.warning("a check ran longer than %g s; its worker was stopped", exc.seconds)
-        return error_response(
-            504,
-            f"the check took longer than the limit of {exc.seconds:g} s (claims serve --check-timeout); "
-            "send a shorter article",
-        )
+    for kind in _POOL_ERRORS:
+        app.add_exception_handler(kind, _pool_error)  # type: ignore[arg-type]
 
-    @app.exception_handler(OutOfMemory)
-    async def too_big(_request: Request, exc: OutOfMemory) -> JSONResponse:
-        log.warning("a check needed more than %s MB; its worker was replaced", exc.memory_mb)
-        return error_response(
-            413,
-            f"the check needed more memory than a worker may use ({exc.memory_mb} MB, claims serve "
-            "--worker-memory); send a shorter article",
-        )
 
-    @app.exception_handler(WorkerLost)
-    async def lost(_request: Request, exc: WorkerLost) -> JSONResponse:
-        log.error("check worker lost: %s", exc)
-        return error_response(500, "internal error (see the server's log)")
+# What a client is told (status, answer) and what the log says when a check hits a worker's limit.
+_POOL_ERRORS: dict[type[Exception], tuple[int, str, int, str]] = {
+    Timeout: (
+        504,
+        "the check took longer than the limit of {exc.seconds:g} s (claims serve --check-timeout); "
+        "send a shorter article",
+        logging.WARNING,
+        "a check ran longer than {exc.seconds:g} s; its worker was stopped",
+    ),
+    OutOfMemory: (
+        413,
+        "the check needed more memory than a worker may use ({exc.memory_mb} MB, claims serve "
+        "--worker-memory); send a shorter article",
+        logging.WARNING,
+        "a check needed more than {exc.memory_mb} MB; its worker was replaced",
+    ),
+    WorkerLost: (500, "internal error (see the server's log)", logging.ERROR, "check worker lost: {exc}"),
+}
+
+
+async def _pool_error(_request: Request, exc: Exception) -> JSONResponse:
+    status, answer, level, logged = next(v for k, v in _POOL_ERRORS.items() if isinstance(exc, k))
+    log.log(level, logged.format(exc=exc))
+    return error_response(status, answer.format(exc=exc))
 
 
 def _validation_error(errors: Any) -> JSONResponse:

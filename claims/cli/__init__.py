@@ -11,7 +11,7 @@ import typer
 
 from claims import __version__
 from claims.cli import check, db_commands, eval_commands, serve_command, store_commands  # noqa: F401
-from claims.cli.common import _err, _internal_error, app, db_app, eval_app
+from claims.cli.common import app, db_app, err, eval_app, internal_error
 from claims.errors import EXIT_INTERNAL, ClaimsError
 from claims.report.visible import visible
 
@@ -76,11 +76,11 @@ def main() -> None:
     except ClaimsError as exc:  # raised outside a command's guarded body
         if "--debug" in sys.argv[1:]:
             raise
-        _err(exc.message)
+        err(exc.message)
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug outside a command's guarded body
         if "--debug" in sys.argv[1:]:
             raise
-        _internal_error(exc)
+        internal_error(exc)
         sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)

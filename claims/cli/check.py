@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from claims.cli.common import (
-    DbOption,
-    DebugOption,
-    Format,
-    MaxBytesOption,
-    SourcesOption,
-    _err,
-    _paths,
-    _registry,
-    _run,
-    _say,
-    app,
-)
+from claims.cli import common
+from claims.cli.common import DbOption, DebugOption, MaxBytesOption, SourcesOption, app
 from claims.errors import EXIT_FAIL_ON
 from claims.report import RenderOptions
 from claims.service import decisions_for, parse_date
 from claims.text.read import DEFAULT_MAX_BYTES
+
+
+class Format(StrEnum):
+    rich = "rich"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
 
 
 @app.command()
@@ -78,27 +77,27 @@ def check(
     conditions = {c.strip() for c in fail_on.split(",") if c.strip()}
     unknown = conditions - {"disputed", "single-source", "unattributed"}
     if unknown:
-        _err(
+        common.err(
             f"--fail-on: unknown condition {', '.join(sorted(unknown))}; use disputed, single-source, unattributed"
         )
         raise typer.Exit(2)
     fmt = format or (Format.rich if sys.stdout.isatty() else Format.json)
-    registry = _run(debug, _registry, sources)
+    registry = common.guarded(debug, common.load_registry, sources)
     if as_of is not None:
-        _run(debug, parse_date, as_of, "--as-of")
-    paths = _run(debug, _paths, files)
+        common.guarded(debug, parse_date, as_of, "--as-of")
+    paths = common.guarded(debug, common.input_paths, files)
     args = (str(sources) if sources else None, db, as_of, min_sources, max_bytes)
-    reports = _run(debug, _check_all, paths, jobs, args, output_dir, fmt, registry)
+    reports = common.guarded(debug, _check_all, paths, jobs, args, output_dir, fmt, registry)
     if output_dir is None:
-        decisions = _run(debug, decisions_for, reports, db)
-        _run(debug, _print_reports, reports, registry, fmt, no_color, width, bidi, decisions)
+        decisions = common.guarded(debug, decisions_for, reports, db)
+        common.guarded(debug, _print_reports, reports, registry, fmt, no_color, width, bidi, decisions)
     else:
-        _say(f"{len(paths)} reports written to {output_dir}")
+        common.say(f"{len(paths)} reports written to {output_dir}")
     if len(reports) > 1:
         _print_overall(reports, fmt if output_dir is None else None, no_color, width)
     failures = _failures(reports, conditions)
     if failures:
-        _err(_fail_on_message(conditions, failures))
+        common.err(_fail_on_message(conditions, failures))
         raise typer.Exit(EXIT_FAIL_ON)
 
 
@@ -128,7 +127,7 @@ def _check_all(paths: list[str], jobs: int, args: tuple, output_dir: Path | None
                 progress[0].stop()
     except (Exception, KeyboardInterrupt):
         if written:
-            _err(_partly_written(paths, written))
+            common.err(_partly_written(paths, written))
         raise
     return reports
 
@@ -156,7 +155,7 @@ def _print_overall(reports, fmt: Format | None, no_color: bool, width: int | Non
     counts = ", ".join(
         f"{total[k]} {k}" for k in ("corroborated", "disputed", "single-source", "unattributed")
     )
-    _err(f"{len(reports)} articles checked, none failed: {total['claims']} claims ({counts})")
+    common.err(f"{len(reports)} articles checked, none failed: {total['claims']} claims ({counts})")
 
 
 def _progress(total: int):  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,15 +25,6 @@ db_app = typer.Typer(help="Manage the claims database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
-class Format(StrEnum):
-    rich = "rich"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
-
-
 SourcesOption = Annotated[
     Path | None,
     typer.Option(
@@ -54,32 +44,32 @@ CreateSourcesOption = Annotated[
 MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")]
 
 
-def _err(message: str) -> None:
+def err(message: str) -> None:
     sys.stderr.write(f"claims: {visible(message)}\n")
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     """A status line on stdout that may echo input (file names, claim text): made visible."""
     print(visible(message))
 
 
-def _internal_error(exc: BaseException) -> None:
+def internal_error(exc: BaseException) -> None:
     """A bug: one line (the exception's message folded onto it) and where to get the traceback."""
     detail = " ".join(str(exc).split())
-    _err(f"internal error: {type(exc).__name__}: {detail} (run again with --debug for the traceback)")
+    err(f"internal error: {type(exc).__name__}: {detail} (run again with --debug for the traceback)")
 
 
-def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def guarded(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     """Run a command body: library errors become one line on stderr and their exit code."""
     try:
         return fn(*args, **kwargs)
     except ClaimsError as exc:
         if debug:
             raise
-        _err(exc.message)
+        err(exc.message)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        _err("interrupted")
+        err("interrupted")
         raise typer.Exit(130) from None
     except BrokenPipeError:
         raise
@@ -89,22 +79,22 @@ def _run(debug: bool, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         if debug:
             raise
         where = f"{exc.filename}: " if exc.filename is not None else ""
-        _err(f"{where}{(exc.strerror or str(exc)).lower()}")
+        err(f"{where}{(exc.strerror or str(exc)).lower()}")
         raise typer.Exit(EXIT_INPUT) from None
     except Exception as exc:  # a bug: still one line, unless --debug
         if debug:
             raise
-        _internal_error(exc)
+        internal_error(exc)
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
-def _registry(sources: Path | None):  # type: ignore[no-untyped-def]
+def load_registry(sources: Path | None):  # type: ignore[no-untyped-def]
     from claims.registry import Registry
 
     return Registry.load(sources)
 
 
-def _paths(files: list[str]) -> list[str]:
+def input_paths(files: list[str]) -> list[str]:
     from claims.batch import expand_inputs
 
     if not files:
@@ -114,4 +104,4 @@ def _paths(files: list[str]) -> list[str]:
         return expand_inputs(files, notes)
     finally:
         for note in notes:  # what the walk skipped: loops, duplicates, unreadable directories
-            _err(note)
+            err(note)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from claims.cli.common import DbOption, DebugOption, _run, _say, db_app
+from claims.cli.common import DbOption, DebugOption, db_app, guarded, say
 from claims.service import open_store
 
 
@@ -18,13 +18,12 @@ def db_init(db: DbOption = None, debug: DebugOption = False) -> None:
     Example: claims db init
     """
 
-    def body():  # type: ignore[no-untyped-def]
-        with open_store(db, migrate=False) as store:
-            change = store.upgrade()
-            _print_backup(change)
-            _say(f"database ready: {store.url} (schema {change.after})")
-
-    _run(debug, body)
+    _change_schema(
+        db,
+        debug,
+        lambda store: store.upgrade(),
+        lambda url, c: say(f"database ready: {url} (schema {c.after})"),
+    )
 
 
 @db_app.command("upgrade")
@@ -35,13 +34,7 @@ def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
     Example: claims db upgrade --db sqlite:///claims.db
     """
 
-    def body():  # type: ignore[no-untyped-def]
-        with open_store(db, migrate=False) as store:
-            change = store.upgrade()
-            _print_backup(change)
-            _say(f"{store.url}: schema {change.before or 'none'} -> {change.after}")
-
-    _run(debug, body)
+    _change_schema(db, debug, lambda store: store.upgrade(), _say_change)
 
 
 @db_app.command("downgrade")
@@ -56,18 +49,29 @@ def db_downgrade(
     Example: claims db downgrade 0003 --db sqlite:///claims.db
     """
 
+    _change_schema(db, debug, lambda store: store.downgrade(revision), _print_change)
+
+
+def _change_schema(db: str | None, debug: bool, change_of, said) -> None:  # type: ignore[no-untyped-def]
+    """Open the database without migrating it, change its schema with ``change_of(store)``, then say where
+    the backup is (when one was made) and, with ``said(url, change)``, what changed."""
+
     def body():  # type: ignore[no-untyped-def]
         with open_store(db, migrate=False) as store:
-            change = store.downgrade(revision)
-            _print_backup(change)
-            print(f"{store.url}: schema {change.before or 'none'} -> {change.after}")
+            change = change_of(store)
+            if change.backup is not None:
+                print(f"backup of the database at schema {change.before}: {change.backup}")
+            said(store.url, change)
 
-    _run(debug, body)
+    guarded(debug, body)
 
 
-def _print_backup(change) -> None:  # type: ignore[no-untyped-def]
-    if change.backup is not None:
-        print(f"backup of the database at schema {change.before}: {change.backup}")
+def _say_change(url: str, change) -> None:  # type: ignore[no-untyped-def]
+    say(f"{url}: schema {change.before or 'none'} -> {change.after}")
+
+
+def _print_change(url: str, change) -> None:  # type: ignore[no-untyped-def]
+    print(f"{url}: schema {change.before or 'none'} -> {change.after}")
 
 
 @db_app.command("stats")
@@ -85,9 +89,9 @@ def db_stats(
         with open_store(db, read_only=True) as store:
             return store.stats()
 
-    stats = _run(debug, body)
+    stats = guarded(debug, body)
     if as_json:
         print(json.dumps(stats, indent=2, ensure_ascii=False, default=str))
     else:
         for key, value in stats.items():
-            _say(f"{key}: {value}")
+            say(f"{key}: {value}")

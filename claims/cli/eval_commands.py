@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from claims.cli.common import DebugOption, SourcesOption, _registry, _run, eval_app
+from claims.cli.common import DebugOption, SourcesOption, eval_app, guarded, load_registry
 
 
 def _write_jsonl(path: Path, records: list[dict]) -> None:
@@ -16,13 +16,31 @@ def _write_jsonl(path: Path, records: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
 
+PredictionsOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write predictions here (JSONL).")
+]
+ScoresJsonOption = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")]
+
+
+def _scored(debug: bool, gold: Path, output: Path | None, predict, score):  # type: ignore[no-untyped-def]
+    """Read the gold records, predict (writing the predictions to ``output`` if given) and score."""
+    from claims.eval.predict import read_jsonl
+
+    def body():  # type: ignore[no-untyped-def]
+        records = read_jsonl(gold)
+        preds = predict(records)
+        if output:
+            _write_jsonl(output, preds)
+        return score(records, preds)
+
+    return guarded(debug, body)
+
+
 @eval_app.command("attribution")
 def eval_attribution(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL: {id, text, language, attributions: [...]}.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write predictions here (JSONL).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    output: PredictionsOption = None,
+    as_json: ScoresJsonOption = False,
     extra: SourcesOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -31,26 +49,19 @@ def eval_attribution(
     Example: claims eval attribution artifacts/polnear_dev.jsonl
     """
     from claims.eval.attribution import format_table, score
-    from claims.eval.predict import predict_attributions, read_jsonl
+    from claims.eval.predict import predict_attributions
 
-    def body():  # type: ignore[no-untyped-def]
-        records = read_jsonl(gold)
-        preds = predict_attributions(records, _registry(extra))
-        if output:
-            _write_jsonl(output, preds)
-        return score(records, preds)
-
-    result = _run(debug, body)
+    result = _scored(
+        debug, gold, output, lambda records: predict_attributions(records, load_registry(extra)), score
+    )
     print(json.dumps(result, indent=2) if as_json else format_table(result))
 
 
 @eval_app.command("pairs")
 def eval_pairs(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL: {id, claim, evidence, language, label}.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write predictions here (JSONL).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    output: PredictionsOption = None,
+    as_json: ScoresJsonOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Score supports / contradicts / unrelated against gold claim–evidence pairs.
@@ -58,16 +69,8 @@ def eval_pairs(
     Example: claims eval pairs artifacts/ans_dev_pairs.jsonl
     """
     from claims.eval.pairs import format_pairs_table, predict_pairs, score_pairs
-    from claims.eval.predict import read_jsonl
 
-    def body():  # type: ignore[no-untyped-def]
-        records = read_jsonl(gold)
-        preds = predict_pairs(records)
-        if output:
-            _write_jsonl(output, preds)
-        return score_pairs(records, preds)
-
-    result = _run(debug, body)
+    result = _scored(debug, gold, output, predict_pairs, score_pairs)
     print(json.dumps(result, indent=2) if as_json else format_pairs_table(result))
 
 
@@ -105,7 +108,7 @@ def eval_retrieval(
             write_run(result["run"], output)
         return result
 
-    result = _run(debug, body)
+    result = guarded(debug, body)
     if as_json:
         print(json.dumps({k: v for k, v in result.items() if k != "run"}, indent=2))
     else:

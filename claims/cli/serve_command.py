@@ -7,8 +7,13 @@ from typing import Annotated
 
 import typer
 
-from claims.cli.common import DbOption, DebugOption, SourcesOption, _err, _run, app
+from claims.cli.common import DbOption, DebugOption, SourcesOption, app, err, guarded
 from claims.errors import UsageError
+
+
+def _env_option(flag: str, envvar: str, minimum: float, help: str):  # type: ignore[no-untyped-def]
+    """A worker option that the environment may set too (its variable is named in the command's help)."""
+    return typer.Option(flag, envvar=envvar, show_envvar=False, min=minimum, help=help)
 
 
 @app.command()
@@ -28,42 +33,33 @@ def serve(
     ] = 5_000_000,
     workers: Annotated[
         int | None,
-        typer.Option(
+        _env_option(
             "--workers",
-            envvar="CLAIMS_SERVE_WORKERS",
-            show_envvar=False,
-            min=1,
-            help="Checks run at once, each in its own process (default: one per CPU core).",
+            "CLAIMS_SERVE_WORKERS",
+            1,
+            "Checks run at once, each in its own process (default: one per CPU core).",
         ),
     ] = None,
     queue: Annotated[
         int,
-        typer.Option(
-            "--queue",
-            envvar="CLAIMS_SERVE_QUEUE",
-            show_envvar=False,
-            min=0,
-            help="Checks that may wait for a worker (then: 503).",
-        ),
+        _env_option("--queue", "CLAIMS_SERVE_QUEUE", 0, "Checks that may wait for a worker (then: 503)."),
     ] = 64,
     check_timeout: Annotated[
         float,
-        typer.Option(
+        _env_option(
             "--check-timeout",
-            envvar="CLAIMS_SERVE_CHECK_TIMEOUT",
-            show_envvar=False,
-            min=0.001,
-            help="Seconds a check may run, or wait for a worker, before it is refused (504, 503).",
+            "CLAIMS_SERVE_CHECK_TIMEOUT",
+            0.001,
+            "Seconds a check may run, or wait for a worker, before it is refused (504, 503).",
         ),
     ] = 60.0,
     worker_memory: Annotated[
         int,
-        typer.Option(
+        _env_option(
             "--worker-memory",
-            envvar="CLAIMS_SERVE_WORKER_MEMORY",
-            show_envvar=False,
-            min=0,
-            help="MB of memory (address space) each check worker may use; 0: no limit.",
+            "CLAIMS_SERVE_WORKER_MEMORY",
+            0,
+            "MB of memory (address space) each check worker may use; 0: no limit.",
         ),
     ] = 2048,
     db: DbOption = None,
@@ -92,9 +88,9 @@ def serve(
             ) from None
         token = os.environ.get(token_env, "").strip() or None
         if token is None:
-            _err(f"warning: ${token_env} is not set: writes are disabled, the API is read-only")
+            err(f"warning: ${token_env} is not set: writes are disabled, the API is read-only")
         if host not in ("127.0.0.1", "localhost", "::1"):
-            _err(f"warning: serving on {host} over plain HTTP; put a TLS proxy in front of it")
+            err(f"warning: serving on {host} over plain HTTP; put a TLS proxy in front of it")
         run(
             host,
             port,
@@ -108,4 +104,4 @@ def serve(
             worker_memory=worker_memory,
         )
 
-    _run(debug, body)
+    guarded(debug, body)

@@ -17,12 +17,12 @@ from claims.cli.common import (
     DebugOption,
     MaxBytesOption,
     SourcesOption,
-    _err,
-    _paths,
-    _registry,
-    _run,
-    _say,
     app,
+    err,
+    guarded,
+    input_paths,
+    load_registry,
+    say,
 )
 from claims.errors import UsageError
 from claims.report.visible import visible
@@ -42,7 +42,7 @@ def sources(
 
     Example: claims sources "وكالة الأنباء الكورية"
     """
-    registry = _run(debug, _registry, extra)
+    registry = guarded(debug, load_registry, extra)
     found = registry.search(query, limit=limit) if query else list(registry)[:limit]
     if as_json:
         from claims.report.json import registry_entry
@@ -61,7 +61,7 @@ def sources(
         table.add_row(*(Text(visible(x)) for x in (s.id, s.name, s.name_ar, s.kind, s.group)))
     make_console().print(table)
     if not found:
-        _err(f"no source matches {query!r}")
+        err(f"no source matches {query!r}")
         raise typer.Exit(1)
 
 
@@ -90,7 +90,7 @@ def import_(
     """
 
     def body():  # type: ignore[no-untyped-def]
-        registry = _registry(sources)
+        registry = load_registry(sources)
         with open_store(db) as store:
             for name in files:
                 warnings: list[str] = []
@@ -98,15 +98,15 @@ def import_(
                     store, name, registry, format, fallback_source, create_sources, warnings
                 )
                 for w in warnings[:5]:
-                    _err(f"warning: {w}")
+                    err(f"warning: {w}")
                 created = (
                     f", created sources: {', '.join(result.created_sources)}"
                     if result.created_sources
                     else ""
                 )
-                _say(f"{name}: {result.added} added, {result.skipped} already stored{created}")
+                say(f"{name}: {result.added} added, {result.skipped} already stored{created}")
 
-    _run(debug, body)
+    guarded(debug, body)
 
 
 def _import_file(store, name: str, registry, format, fallback_source, create_sources, warnings):  # type: ignore[no-untyped-def]
@@ -224,12 +224,12 @@ def add(
             parse_date(published, "--published")
         record = ClaimRecord(text=text, source=source, published=published, url=url, language=language)
         check_record(record, "the claim", UsageError)  # the store's own checks, as usage errors
-        registry = _registry(sources)
+        registry = load_registry(sources)
         with open_store(db) as store:
             claim_id, added = store.add_claim(record, registry, create_sources=create_sources)
         print(f"claim {claim_id} {'added' if added else 'was already stored'}")
 
-    _run(debug, body)
+    guarded(debug, body)
 
 
 @app.command()
@@ -257,7 +257,7 @@ def ingest(
     def body():  # type: ignore[no-untyped-def]
         if published:
             parse_date(published, "--published")
-        registry = _registry(sources)
+        registry = load_registry(sources)
         if registry.get(publisher) is None and not create_sources:
             raise UsageError(f"--publisher {publisher}: not in the registry (see `claims sources`)")
         with open_store(db) as store:
@@ -272,9 +272,9 @@ def ingest(
                     create_sources=create_sources,
                     max_bytes=max_bytes,
                 )
-                _say(f"{name}: {found} claims, {result.added} added, {result.skipped} already stored")
+                say(f"{name}: {found} claims, {result.added} added, {result.skipped} already stored")
 
-    _run(debug, body)
+    guarded(debug, body)
 
 
 @app.command()
@@ -302,14 +302,14 @@ def decide(
     def body():  # type: ignore[no-untyped-def]
         from claims.decisions import record_decision, resolve_claim_ref
 
-        registry = _registry(sources)
+        registry = load_registry(sources)
         text = resolve_claim_ref(claim_ref, registry, max_bytes=max_bytes)
         with open_store(db) as store:
             decision = record_decision(store, text, verdict, note, editor)
         shown = text if len(text) <= 80 else text[:79] + "…"
-        _say(f"decision {decision.id}: {decision.verdict}: {shown}")
+        say(f"decision {decision.id}: {decision.verdict}: {shown}")
 
-    _run(debug, body)
+    guarded(debug, body)
 
 
 class ExportFormat(StrEnum):
@@ -365,8 +365,8 @@ def export(
     def body():  # type: ignore[no-untyped-def]
         if not publisher_name.strip():
             raise UsageError("--publisher-name is required: the newsroom that reviewed the claims")
-        registry = _registry(sources)
-        paths = _paths(articles) if articles else []
+        registry = load_registry(sources)
+        paths = input_paths(articles) if articles else []
         if article_url is not None and len(paths) != 1:
             raise UsageError("--article-url names the URL of one article: give exactly one article with it")
         warnings: list[str] = []
@@ -382,13 +382,13 @@ def export(
             warnings=warnings,
         )
         for warning in warnings:
-            _err(f"warning: {warning}")
+            err(f"warning: {warning}")
         text = json.dumps(reviews, ensure_ascii=False, indent=2) + "\n"
         if output is None:
             sys.stdout.write(text)
         else:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(text, encoding="utf-8")
-            _err(f"{len(reviews)} ClaimReview(s) written to {output}")
+            err(f"{len(reviews)} ClaimReview(s) written to {output}")
 
-    _run(debug, body)
+    guarded(debug, body)

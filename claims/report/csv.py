@@ -19,6 +19,8 @@ from claims.types import Report
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
 
+SUFFIX = ".csv"
+
 COLUMNS = [
     "path",
     "id",
@@ -91,13 +93,7 @@ def render_csv(
     return out.getvalue()
 
 
-SUFFIX = ".csv"
-
-
 def render(
-    reports: Sequence[Report],
-    registry: Registry,
-    decisions: Decisions = None,
-    options: RenderOptions | None = None,
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
 ) -> str:
     return render_csv(list(reports), registry, decisions)

@@ -21,6 +21,8 @@ from claims.types import VERDICTS, Report
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
 
+SUFFIX = ".html"
+
 _STYLE = """
 body{font:16px/1.7 system-ui,'Noto Naskh Arabic','Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f}
 header{border-bottom:1px solid #ddd;margin-bottom:1rem}
@@ -160,14 +162,8 @@ def _paragraphs(report: Report, decisions: Mapping[str, EditorDecision]) -> list
     return out
 
 
-SUFFIX = ".html"
-
-
 def render(
-    reports: Sequence[Report],
-    registry: Registry,
-    decisions: Decisions = None,
-    options: RenderOptions | None = None,
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
 ) -> str:
     """One page: for one article only."""
     if len(reports) > 1:

@@ -13,6 +13,8 @@ from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, CheckedClaim, Re
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
 
+SUFFIX = ".json"
+
 VERSION = 1
 
 
@@ -146,14 +148,8 @@ def render_jsonl(
     )
 
 
-SUFFIX = ".json"
-
-
 def render(
-    reports: Sequence[Report],
-    registry: Registry,
-    decisions: Decisions = None,
-    options: RenderOptions | None = None,
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
 ) -> str:
     """One report as a JSON object; several as a JSON array of them."""
     pairs = each(reports, decisions)

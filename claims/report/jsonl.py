@@ -16,9 +16,6 @@ SUFFIX = ".jsonl"
 
 
 def render(
-    reports: Sequence[Report],
-    registry: Registry,
-    decisions: Decisions = None,
-    options: RenderOptions | None = None,
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
 ) -> str:
     return "".join(render_jsonl(r, registry, d) + "\n" for r, d in each(reports, decisions) if r.claims)

@@ -16,6 +16,8 @@ from claims.types import VERDICTS, Report
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
 
+SUFFIX = ".md"
+
 _MARK = {"corroborated": "✅", "disputed": "❌", "single-source": "⚠️"}
 _SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
 
@@ -63,13 +65,7 @@ def render_markdown(
     return "\n".join(lines) + "\n"
 
 
-SUFFIX = ".md"
-
-
 def render(
-    reports: Sequence[Report],
-    registry: Registry,
-    decisions: Decisions = None,
-    options: RenderOptions | None = None,
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
 ) -> str:
     return "\n".join(render_markdown(r, registry, d) for r, d in each(reports, decisions)) + "\n"

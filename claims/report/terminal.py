@@ -30,6 +30,9 @@ from claims.types import (
     Skipped,
 )
 
+# A file report of the terminal view holds the JSON report (see the CLI's --output-dir).
+SUFFIX = ".txt"
+
 THEME = Theme(
     {
         "claim.corroborated": "green",
@@ -265,18 +268,10 @@ def overall_table(reports: list[Report]) -> Table:
     return table
 
 
-# A file report of the terminal view holds the JSON report (see the CLI's --output-dir).
-SUFFIX = ".txt"
-
-
 def render(
-    reports: Sequence[Report],
-    registry: Registry,
-    decisions: Decisions = None,
-    options: RenderOptions | None = None,
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
 ) -> str:
     """The terminal view of the reports, with colours when stdout is a terminal (and colours are wanted)."""
-    options = options or RenderOptions()
     console = make_console(no_color=options.no_color or bool(os.environ.get("NO_COLOR")), width=options.width)
     with console.capture() as captured:
         for r, d in each(reports, decisions):
