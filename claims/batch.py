@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claims.errors import DatabaseError, InputError, UsageError
+from claims.errors import InputError, UsageError
+from claims.service import existing_store_url, open_matcher, open_store
 from claims.types import Report
 
 if TYPE_CHECKING:
@@ -272,33 +273,6 @@ def _matches(rel: tuple[str, ...], segs: tuple[str, ...], *, prefix: bool) -> bo
     return match(0, 0)
 
 
-def existing_store_url(db: str | None) -> str | None:
-    """The database a check uses: the one named, else the default one if it has been created (a check
-    never creates a database). A named SQLite file that does not exist is an error, not an empty
-    database: a mistyped ``--db`` would otherwise report every claim unmatched and leave a stray file."""
-    from claims.config import default_url
-
-    url = db or default_url()
-    path = _sqlite_path(url)
-    if path is not None and not path.exists():
-        if db is None:
-            return None
-        raise DatabaseError(
-            f"{url}: no such database file (create one with 'claims db init --db {url}' "
-            "or 'claims import FILE --db URL'; without --db, the default database is used)"
-        )
-    return url
-
-
-def _sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL (``sqlite:///relative.db``, ``sqlite:////absolute.db``); None for other
-    databases and in-memory ones."""
-    if not url.startswith("sqlite:///"):
-        return None
-    name = url.removeprefix("sqlite:///").split("?", 1)[0]
-    return Path(name) if name and name != ":memory:" else None
-
-
 def report_names(paths: list[str], suffix: str) -> list[Path]:
     """Where each article's report goes below an output directory: the article's path relative to the
     deepest directory holding all the articles, plus ``suffix`` (``coll/a/x.txt`` -> ``a/x.txt.json``);
@@ -397,12 +371,8 @@ def make_checker(
         url = existing_store_url(db)
         if url is None:
             return None
-        from claims.match.matcher import StoreMatcher
-        from claims.match.verdict import Policy
-        from claims.store.db import Store
-
-        store = Store.open(url, read_only=True)
-        return StoreMatcher(store, registry, Policy(min_sources=min_sources), as_of=as_of)
+        store = open_store(url, read_only=True)
+        return open_matcher(store, registry, min_sources=min_sources, as_of=as_of)
 
     def check(path: str) -> Report:
         source = read_input(path, max_bytes=max_bytes)

@@ -5,7 +5,7 @@ published as schema.org ClaimReview.
 
     store = Store.open()
     text = resolve_claim_ref("article.txt#c3", registry)           # or the claim's text itself
-    decide(store, text, "disputed", "Yonhap reports 12,000, not 10,000", editor="lh")
+    record_decision(store, text, "disputed", "Yonhap reports 12,000, not 10,000", editor="lh")
     report = check_text(read_input("article.txt"), registry, StoreMatcher(store, registry))
     report_dict(report, registry, decisions_for_report(store, report))   # each claim: "decision": {...} | null
     export_claimreview(store, registry, publisher_name="Al-Wafd Fact Check")
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 __all__ = [
     "RATINGS",
     "EditorDecision",
-    "decide",
     "decisions_for_report",
     "export_claimreview",
+    "record_decision",
     "resolve_claim_ref",
 ]
 
@@ -53,7 +53,7 @@ _NOBODY = {UNATTRIBUTED, ANONYMOUS, UNREGISTERED}
 # -- deciding ---------------------------------------------------------------------------------------
 
 
-def decide(
+def record_decision(
     store: Store,
     claim_text: str,
     verdict: str,

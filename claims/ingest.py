@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from claims.match.matcher import claim_text
 from claims.store.validate import has_words
 from claims.types import UNATTRIBUTED, UNREGISTERED, ClaimRecord, Report
 
@@ -21,7 +22,7 @@ def article_records(
             continue
         source = publisher if a.source_id == UNATTRIBUTED else a.source_id
         via = tuple(v for v in a.via if v != source)
-        text = c.content.text if c.content is not None and len(c.content.text.split()) >= 4 else c.span.text
+        text = claim_text(c)
         if not has_words(text):
             continue
         records.append(

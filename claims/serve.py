@@ -42,37 +42,42 @@ mode queues writers).
 from __future__ import annotations
 
 import hmac
-import json
-import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from datetime import date
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request, Security
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from claims import __version__
-from claims.config import default_url
-from claims.errors import ClaimsError, DatabaseError, InputError, UsageError
-from claims.pool import Busy, OutOfMemory, Timeout, WorkerLost, WorkerPool, default_workers
+from claims.errors import InputError, UsageError
+from claims.pool import WorkerPool, default_workers
 from claims.registry import Registry
+from claims.serve_http import (
+    BodyLimit,
+    install_error_handlers,
+    install_pool_error_handlers,
+    is_json,
+    json_body,
+    media_type,
+    redactor,
+    uvicorn_config,
+    validated,
+)
 from claims.serve_worker import PRELOAD, CheckJob, CheckWorker
-from claims.serve_worker import sqlite_file_exists as _sqlite_file_exists
+from claims.service import open_store, parse_date, sqlite_file_missing, store_url
 from claims.store.validate import check_string
 
 __all__ = ["create_app", "run"]
 
-log = logging.getLogger("claims.serve")
 
 DEFAULT_MAX_BODY = 5_000_000
 DEFAULT_QUEUE = 64
@@ -81,7 +86,6 @@ DEFAULT_WORKER_MEMORY_MB = 2048
 MIN_WORKER_MEMORY_MB = 512
 # A check of a larger body is "large": large checks leave one worker free for the others (claims/pool.py).
 LARGE_CHECK_BYTES = 200_000
-_JSON_TYPES = ("application/json",)
 # Module level: FastAPI reads the dependencies from the annotations, which are evaluated in module scope.
 _BEARER = HTTPBearer(auto_error=False, description="The token `claims serve` was started with.")
 _WRITES_DISABLED = (
@@ -163,7 +167,7 @@ class _Service:
     """What the endpoints share: the registry, the store (opened once), the pool of check workers."""
 
     def __init__(self, db_url: str | None, token: str | None, registry: Registry, max_body: int) -> None:
-        self.url = db_url or default_url()
+        self.url = store_url(db_url)
         self.explicit_db = db_url is not None
         self.token = token
         self.registry = registry
@@ -176,12 +180,10 @@ class _Service:
         """The store; None when only the default one was asked for and it has not been created yet."""
         with self._store_lock:
             if self._store is None:
-                if not create and not self.explicit_db and not _sqlite_file_exists(self.url):
+                if not create and not self.explicit_db and sqlite_file_missing(self.url):
                     return None
-                from claims.store.db import Store
-
                 # Without a token the API only reads: the database is opened read-only (never created).
-                self._store = Store.open(self.url, read_only=self.token is None)
+                self._store = open_store(self.url, read_only=self.token is None)
             return self._store
 
     def close(self) -> None:
@@ -212,11 +214,11 @@ class _Service:
             "created_sources": list(result.created_sources),
         }
 
-    def decide(self, body: DecisionIn) -> dict[str, Any]:
-        from claims.decisions import decide
+    def record_decision(self, body: DecisionIn) -> dict[str, Any]:
+        from claims.decisions import record_decision
         from claims.report.json import decision_dict
 
-        decision = decide(
+        decision = record_decision(
             self.store(create=True), body.text, body.verdict, body.note, body.editor, claim_id=body.claim_id
         )
         return {
@@ -274,7 +276,7 @@ def create_app(
         )
     registry = Registry.load(sources)
     service = _Service(db_url, token, registry, max_body)
-    if db_url is not None or _sqlite_file_exists(service.url):
+    if db_url is not None or not sqlite_file_missing(service.url):
         service.store(create=True)  # open (and migrate) now: a bad URL fails at start, not at a request
     service.checks = WorkerPool(
         CheckWorker(service.url, service.explicit_db, sources, max_body),
@@ -305,9 +307,17 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    _install_error_handlers(app, _redactor(service.url))
-    _install_pool_error_handlers(app)
-    app.add_middleware(_BodyLimit, max_body=max_body)
+    install_error_handlers(app, redactor(service.url))
+    install_pool_error_handlers(app)
+    app.add_middleware(BodyLimit, max_body=max_body)
+
+    _add_check_routes(app, service)
+    _add_store_routes(app, service, _write_guard(service))
+    return app
+
+
+def _write_guard(service: _Service) -> Callable[..., None]:
+    """The dependency of the endpoints that write: the server's bearer token, compared in constant time."""
 
     def require_write(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
@@ -325,6 +335,10 @@ def create_app(
                 401, "the token is not valid", {"WWW-Authenticate": 'Bearer error="invalid_token"'}
             )
 
+    return require_write
+
+
+def _add_check_routes(app: FastAPI, service: _Service) -> None:
     @app.get("/health", tags=["service"])
     def health() -> dict[str, Any]:
         """Liveness: version, whether a database is open (`ok`, or `none` before the first write) and
@@ -354,7 +368,7 @@ def create_app(
         """Check an article: the version-1 report, exactly as `claims check --format json` prints it.
 
         Send JSON `{"text": "…", "path": "a.txt"}` or a multipart upload with a `file` field."""
-        kind = _media_type(request)
+        kind = media_type(request)
         if kind == "multipart/form-data":
             form = await request.form(max_files=1, max_fields=4)
             upload = form.get("file")
@@ -363,8 +377,8 @@ def create_app(
             data = await upload.read()
             path = _form_text(form.get("path")) or PurePath(upload.filename or "").name or "-"
             as_of = _form_text(form.get("as_of")) or as_of
-        elif _is_json(kind):
-            body = _validated(CheckRequest, await _json_body(request))
+        elif is_json(kind):
+            body = validated(CheckRequest, await json_body(request))
             check_string(body.text, "text", "the body", UsageError)
             data, path = body.text.encode("utf-8"), body.path
             as_of = body.as_of or as_of
@@ -377,6 +391,10 @@ def create_app(
         job = CheckJob(data, path, as_of, min_sources)
         report = await service.checks.run(job, large=len(data) > LARGE_CHECK_BYTES)
         return Response(report, media_type="application/json")
+
+
+def _add_store_routes(app: FastAPI, service: _Service, require_write: Callable[..., None]) -> None:
+    registry = service.registry
 
     @app.get("/v1/claims", tags=["store"])
     def search_claims(
@@ -409,7 +427,7 @@ def create_app(
     ) -> dict[str, Any]:
         """Store claim records (the fields of `claims import`). Records already stored are skipped; one bad
         record (named `claims#N`) stores nothing."""
-        rows = await _json_body(request)
+        rows = await json_body(request)
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise UsageError('the body must be a JSON array of claim records ({"text", "source", …})')
         return await run_in_threadpool(service.add, rows, create_sources)
@@ -437,10 +455,8 @@ def create_app(
     async def record_decision(request: Request) -> dict[str, Any]:
         """Record an editor's verdict on a claim (by its text); later checks show it beside the automatic
         verdict, as the claim's `decision`."""
-        body = _validated(DecisionIn, await _json_body(request))
-        return await run_in_threadpool(service.decide, body)
-
-    return app
+        body = validated(DecisionIn, await json_body(request))
+        return await run_in_threadpool(service.record_decision, body)
 
 
 def run(
@@ -450,266 +466,7 @@ def run(
     import uvicorn
 
     app = create_app(**create_app_kwargs)
-    uvicorn.Server(_uvicorn_config(app, host, port, log_level=log_level)).run()
-
-
-def _uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "info") -> Any:
-    """uvicorn's settings for the API: no Server header, no proxy headers, JSON for malformed HTTP."""
-    import uvicorn
-
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        server_header=False,
-        proxy_headers=False,
-        http=_json_errors_protocol(),
-    )
-
-
-def _json_errors_protocol() -> type:
-    """uvicorn's HTTP/1.1 protocol (the one its "auto" setting picks), answering a request it cannot parse
-    (``Content-Length: -1``, a malformed request line or header) with the API's JSON error instead of its
-    plain-text one. Such a request never reaches the app, so this is the only place to shape its answer."""
-    try:
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
-    except ImportError:  # httptools is not installed: uvicorn uses h11
-        from uvicorn.protocols.http.h11_impl import H11Protocol as base
-
-    class JsonErrors(base):  # type: ignore[misc, valid-type]
-        def send_400_response(self, msg: str) -> None:
-            body = json.dumps({"error": _MALFORMED_HTTP}).encode("utf-8")
-            self.transport.write(
-                b"HTTP/1.1 400 Bad Request\r\n"
-                b"content-type: application/json\r\n"
-                b"content-length: " + str(len(body)).encode("ascii") + b"\r\n"
-                b"x-content-type-options: nosniff\r\n"
-                b"connection: close\r\n\r\n" + body
-            )
-            self.transport.close()
-
-    return JsonErrors
-
-
-_MALFORMED_HTTP = (
-    "the request is not valid HTTP/1.1: its request line or a header (such as Content-Length) is malformed"
-)
-
-
-# -- errors ----------------------------------------------------------------------------------------
-
-
-def _error(status: int, message: str, headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
-
-
-def _redactor(url: str) -> Callable[[str], str]:
-    """Database errors name the database by its URL (password hidden); clients are told "the database"."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        shown = make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        shown = url
-    if not shown:
-        return lambda message: message
-    return lambda message: message.replace(f"{shown}: ", "").replace(shown, "the database")
-
-
-def _install_error_handlers(app: FastAPI, redact: Callable[[str], str]) -> None:
-    @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail), exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = exc.errors()
-        if any(e.get("type") == "json_invalid" for e in errors):
-            return _error(400, "the body is not valid JSON")
-        return _validation_error(errors)
-
-    @app.exception_handler(ClaimsError)
-    async def claims_error(_request: Request, exc: ClaimsError) -> JSONResponse:
-        if isinstance(exc, DatabaseError):
-            log.warning("database error: %s", exc.message)
-            return _error(503, redact(exc.message))
-        if isinstance(exc, UsageError):
-            return _error(422, exc.message)
-        return _error(400, exc.message)
-
-    @app.exception_handler(Exception)
-    async def internal_error(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("internal error", exc_info=exc)
-        return _error(500, "internal error (see the server's log)")
-
-
-def _install_pool_error_handlers(app: FastAPI) -> None:
-    """The check workers' limits (claims/pool.py), each with an answer that names the option to change."""
-
-    @app.exception_handler(Busy)
-    async def busy(_request: Request, exc: Busy) -> JSONResponse:
-        return _error(
-            503,
-            f"the server is busy: {exc.running} checks are running and {exc.waiting} are waiting "
-            f"(claims serve --workers, --queue); retry after {exc.retry_after} s",
-            {"Retry-After": str(exc.retry_after)},
-        )
-
-    @app.exception_handler(Timeout)
-    async def too_slow(_request: Request, exc: Timeout) -> JSONResponse:
-        log.warning("a check ran longer than %g s; its worker was stopped", exc.seconds)
-        return _error(
-            504,
-            f"the check took longer than the limit of {exc.seconds:g} s (claims serve --check-timeout); "
-            "send a shorter article",
-        )
-
-    @app.exception_handler(OutOfMemory)
-    async def too_big(_request: Request, exc: OutOfMemory) -> JSONResponse:
-        log.warning("a check needed more than %s MB; its worker was replaced", exc.memory_mb)
-        return _error(
-            413,
-            f"the check needed more memory than a worker may use ({exc.memory_mb} MB, claims serve "
-            "--worker-memory); send a shorter article",
-        )
-
-    @app.exception_handler(WorkerLost)
-    async def lost(_request: Request, exc: WorkerLost) -> JSONResponse:
-        log.error("check worker lost: %s", exc)
-        return _error(500, "internal error (see the server's log)")
-
-
-def _validation_error(errors: Any) -> JSONResponse:
-    details = [
-        {
-            "loc": [str(x) for x in e.get("loc", ())],
-            "msg": str(e.get("msg", "")),
-            "type": str(e.get("type", "")),
-        }
-        for e in errors
-    ]
-    summary = "; ".join(f"{'.'.join(d['loc']) or 'body'}: {d['msg']}" for d in details[:5])
-    return _error(422, summary or "invalid request", details=details)
-
-
-def _is_json(media_type: str) -> bool:
-    return media_type in _JSON_TYPES or media_type.endswith("+json")
-
-
-async def _json_body(request: Request) -> Any:
-    if not _is_json(_media_type(request)):
-        raise HTTPException(415, "send the body as JSON (Content-Type: application/json)")
-    raw = await request.body()
-    try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise HTTPException(400, "the body is not valid JSON") from None
-    except RecursionError:  # the decoder recurses once per level of [ or {
-        raise HTTPException(400, "the body is JSON nested too deeply to read") from None
-
-
-def _validated(model: type[BaseModel], data: Any) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [
-                {**e, "loc": ("body", *e.get("loc", ()))}
-                for e in exc.errors(include_url=False, include_input=False)
-            ]
-        ) from None
-
-
-# -- request size ----------------------------------------------------------------------------------
-
-
-class _BodyLimit:
-    """Refuses request bodies over ``max_body`` bytes with 413 before any endpoint reads them: at once when
-    Content-Length says so, else after reading at most ``max_body`` bytes (the body is then replayed)."""
-
-    def __init__(self, app: Callable[..., Awaitable[None]], max_body: int) -> None:
-        self.app = app
-        self.max_body = max_body
-
-    async def __call__(
-        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
-    ) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or ())
-        length = headers.get(b"content-length")
-        if length is not None:
-            try:
-                declared = int(length)
-            except ValueError:
-                await _send_error(send, 400, "the Content-Length header is not a number")
-                return
-            if declared > self.max_body:
-                await _send_error(send, 413, self._too_large())
-                return
-        messages = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                messages.append(message)
-                break
-            size += len(message.get("body", b""))
-            if size > self.max_body:
-                await _send_error(send, 413, self._too_large())
-                return
-            messages.append(message)
-            if not message.get("more_body", False):
-                break
-
-        async def replay() -> Any:
-            return messages.pop(0) if messages else await receive()
-
-        await self.app(scope, replay, _with_headers(send))
-
-    def _too_large(self) -> str:
-        return f"the request body is larger than the limit of {self.max_body:,} bytes"
-
-
-def _with_headers(send: Callable[..., Any]) -> Callable[..., Any]:
-    """Responses are JSON: tell browsers never to sniff them as something else."""
-
-    async def wrapped(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            message = {
-                **message,
-                "headers": [*message.get("headers", ()), (b"x-content-type-options", b"nosniff")],
-            }
-        await send(message)
-
-    return wrapped
-
-
-async def _send_error(send: Callable[..., Any], status: int, message: str) -> None:
-    body = json.dumps({"error": message}).encode("utf-8")
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-content-type-options", b"nosniff"),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-# -- helpers ---------------------------------------------------------------------------------------
-
-
-def _media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+    uvicorn.Server(uvicorn_config(app, host, port, log_level=log_level)).run()
 
 
 def _form_text(value: Any) -> str | None:
@@ -719,14 +476,8 @@ def _form_text(value: Any) -> str | None:
 
 
 def _check_date(value: str | None, what: str) -> None:
-    if value is None:
-        return
-    try:
-        if len(value) != 10:
-            raise ValueError
-        date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+    if value is not None:
+        parse_date(value, what)
 
 
 def _stored_claim_json(claim: Any) -> dict[str, Any]:

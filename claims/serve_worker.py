@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-__all__ = ["CheckJob", "CheckWorker", "sqlite_file_exists"]
+from claims.service import check_source, open_store, sqlite_file_missing
+
+__all__ = ["CheckJob", "CheckWorker"]
 
 # Imported once by the workers' fork server (see claims/serve_preload.py).
 PRELOAD = ("claims.serve_preload",)
@@ -50,41 +51,20 @@ class _Checker:
     def _open_store(self) -> Any:
         """The store, once it exists: the default one may be created by a write after this worker
         started."""
-        if self.store is None and (self.settings.explicit_db or sqlite_file_exists(self.settings.url)):
-            from claims.store.db import Store
-
-            self.store = Store.open(self.settings.url, read_only=True)  # a check only reads
+        if self.store is None and (self.settings.explicit_db or not sqlite_file_missing(self.settings.url)):
+            self.store = open_store(self.settings.url, read_only=True)  # a check only reads
         return self.store
 
     def __call__(self, job: CheckJob) -> bytes:
-        from claims.checker import check_text
         from claims.report.json import report_dict
         from claims.text.read import decode_bytes
 
         source = decode_bytes(job.data, path=job.path, max_bytes=self.settings.max_body)
-        store = self._open_store()
-        matcher = None
-        decisions = None
-        if store is not None:
-            from claims.match.matcher import StoreMatcher
-            from claims.match.verdict import Policy
-
-            matcher = StoreMatcher(store, self.registry, Policy(min_sources=job.min_sources), as_of=job.as_of)
-        report = check_text(source, self.registry, matcher)
-        if store is not None:
-            from claims.decisions import decisions_for_report
-
-            decisions = decisions_for_report(store, report)
+        report, decisions = check_source(
+            source, self.registry, self._open_store(), min_sources=job.min_sources, as_of=job.as_of
+        )
         content = report_dict(report, self.registry, decisions)
         # What starlette's JSONResponse would send.
         return json.dumps(
             content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
         ).encode("utf-8")
-
-
-def sqlite_file_exists(url: str) -> bool:
-    """False only for an SQLite URL whose file does not exist yet (any other URL: True)."""
-    if not url.startswith("sqlite:///"):
-        return True
-    database = url.removeprefix("sqlite:///")
-    return database in ("", ":memory:") or Path(database).exists()

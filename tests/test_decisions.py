@@ -9,9 +9,9 @@ import pytest
 from claims.checker import check_text
 from claims.decisions import (
     RATINGS,
-    decide,
     decisions_for_report,
     export_claimreview,
+    record_decision,
     resolve_claim_ref,
 )
 from claims.errors import InputError, UsageError
@@ -51,7 +51,7 @@ def _demo(n: int) -> dict:
 
 @pytest.mark.parametrize("verdict", VERDICTS)
 def test_decide_records_each_verdict(store, verdict):
-    decision = decide(store, "  Kim Jong Un said the treaty is in force.  ", verdict, " why ", "  desk ")
+    decision = record_decision(store, "  Kim Jong Un said the treaty is in force.  ", verdict, " why ", "  desk ")
     assert (decision.verdict, decision.note, decision.editor) == (verdict, "why", "desk")
     assert decision.text_hash == text_hash("Kim Jong Un said the treaty is in force.")
     assert decision.created_at.endswith("+00:00")
@@ -70,22 +70,22 @@ def test_decide_records_each_verdict(store, verdict):
 )
 def test_decide_refuses_bad_input(store, text, verdict, note, says):
     with pytest.raises(UsageError, match=says):
-        decide(store, text, verdict, note, None)
+        record_decision(store, text, verdict, note, None)
     assert store.stats()["decisions"] == 0
 
 
 def test_decide_ties_the_decision_to_a_stored_claim_with_the_same_text(store):
     demo = _demo(0)
-    decision = decide(store, demo["text"], "corroborated", "KCNA and TASS agree", None)
+    decision = record_decision(store, demo["text"], "corroborated", "KCNA and TASS agree", None)
     assert decision.claim_id is not None
     assert store.get(decision.claim_id).text == demo["text"]
-    assert decide(store, "A text stored nowhere at all.", "disputed", "n", None).claim_id is None
+    assert record_decision(store, "A text stored nowhere at all.", "disputed", "n", None).claim_id is None
 
 
 def test_a_later_check_shows_the_newest_decision_beside_the_verdict(store, registry, founding_claims):
     c2 = founding_claims[1].claim
-    decide(store, c2.span.text, "single-source", "first look", "night desk")
-    decide(store, c2.span.text, "corroborated", "TASS and KCNA report the exchange", "day desk")
+    record_decision(store, c2.span.text, "single-source", "first look", "night desk")
+    record_decision(store, c2.span.text, "corroborated", "TASS and KCNA report the exchange", "day desk")
     report = check_text(read_input(FOUNDING), registry, StoreMatcher(store, registry))
     decisions = decisions_for_report(store, report)
     assert list(decisions) == [c2.id]
@@ -174,9 +174,9 @@ def test_export_claimreview_shape_and_round_trip_through_the_importer(store, reg
     kcna, person = _demo(0), {"text": "Putin said the treaty is purely defensive.", "source": "vladimir-putin",
                                "published": "2024-12-04"}  # fmt: skip
     store.add_claims(read_records_from([person], tmp_path), registry)
-    decide(store, kcna["text"], "disputed", "Ratified, but not in force until the 4th", "lh")
-    decide(store, person["text"], "corroborated", "Kremlin transcript", None)
-    decide(store, "Said nowhere, stored nowhere.", "disputed", "n", None)
+    record_decision(store, kcna["text"], "disputed", "Ratified, but not in force until the 4th", "lh")
+    record_decision(store, person["text"], "corroborated", "Kremlin transcript", None)
+    record_decision(store, "Said nowhere, stored nowhere.", "disputed", "n", None)
 
     warnings: list[str] = []
     reviews = export_claimreview(
@@ -219,7 +219,7 @@ def test_export_claimreview_shape_and_round_trip_through_the_importer(store, reg
 
 def test_export_claimreview_of_article_claims_needs_the_article(store, registry, founding_claims):
     c2 = founding_claims[1].claim  # the Russian foreign ministry's statement: not in the store
-    decide(store, c2.span.text, "corroborated", "TASS and KCNA report it", "desk")
+    record_decision(store, c2.span.text, "corroborated", "TASS and KCNA report it", "desk")
     warnings: list[str] = []
     assert export_claimreview(store, registry, publisher_name="Desk", warnings=warnings) == []
     assert "export with the articles" in warnings[0]
@@ -239,8 +239,8 @@ def test_export_claimreview_of_article_claims_needs_the_article(store, registry,
 
 def test_export_claimreview_newest_decision_wins_and_needs_a_publisher(store, registry):
     text = _demo(0)["text"]
-    decide(store, text, "disputed", "first", None)
-    decide(store, text, "corroborated", "second", None)
+    record_decision(store, text, "disputed", "first", None)
+    record_decision(store, text, "corroborated", "second", None)
     (review,) = export_claimreview(store, registry, publisher_name="Desk")
     assert review["reviewRating"]["alternateName"] == "corroborated"
     assert review["reviewRating"]["ratingExplanation"] == "second"
@@ -259,7 +259,7 @@ def read_records_from(rows: list[dict], tmp_path) -> list:
 
 def test_export_claimreview_url_is_the_review_page(store, registry):
     kcna = _demo(0)["text"]
-    decide(store, kcna, "disputed", "Ratified, but not in force until the 4th", None)
+    record_decision(store, kcna, "disputed", "Ratified, but not in force until the 4th", None)
     (review,) = export_claimreview(
         store, registry, publisher_name="Desk", review_url="https://desk.example/checks/{key}"
     )
@@ -272,7 +272,7 @@ def test_export_claimreview_url_is_the_review_page(store, registry):
 
 def test_export_claimreview_url_falls_back_to_the_article(store, registry, founding_claims):
     c2 = founding_claims[1].claim
-    decide(store, c2.span.text, "corroborated", "TASS and KCNA report it", "desk")
+    record_decision(store, c2.span.text, "corroborated", "TASS and KCNA report it", "desk")
     report = check_text(read_input(FOUNDING), registry)
     article = "https://www.shorouknews.com/news/view.aspx?id=1"
     (review,) = export_claimreview(
@@ -284,7 +284,7 @@ def test_export_claimreview_url_falls_back_to_the_article(store, registry, found
 
 def test_export_claimreview_without_any_url_says_so(store, registry, founding_claims):
     c2 = founding_claims[1].claim
-    decide(store, c2.span.text, "corroborated", "TASS and KCNA report it", "desk")
+    record_decision(store, c2.span.text, "corroborated", "TASS and KCNA report it", "desk")
     warnings: list[str] = []
     report = check_text(read_input(FOUNDING), registry)
     (review,) = export_claimreview(

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import claims.cli
+import claims.cli.check
 from claims.cli import app
 from claims.errors import EXIT_FAIL_ON, EXIT_INTERNAL
 
@@ -47,7 +48,7 @@ def _broken_reader(*_args, **_kwargs):
 
 
 def test_an_internal_error_is_exit_70_with_one_line_pointing_at_debug(monkeypatch):
-    monkeypatch.setattr(claims.cli, "_check_all", _broken_reader)
+    monkeypatch.setattr(claims.cli.check, "_check_all", _broken_reader)
     result = runner.invoke(app, ["check", WIRE, "--format", "json"])
     assert result.exit_code == EXIT_INTERNAL == 70
     assert result.stderr == (
@@ -59,7 +60,7 @@ def test_an_internal_error_is_exit_70_with_one_line_pointing_at_debug(monkeypatc
 
 
 def test_an_internal_error_with_debug_shows_the_exception(monkeypatch):
-    monkeypatch.setattr(claims.cli, "_check_all", _broken_reader)
+    monkeypatch.setattr(claims.cli.check, "_check_all", _broken_reader)
     result = runner.invoke(app, ["check", WIRE, "--format", "json", "--debug"])
     assert isinstance(result.exception, ImportError)
 

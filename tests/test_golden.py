@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from claims.checker import check_text
-from claims.report.terminal import THEME, render
+from claims.report.terminal import THEME, report_view
 from claims.types import InputText
 
 from .conftest import EXAMPLES
@@ -36,7 +36,7 @@ def _render(name: str, registry, *, color: bool, bidi: bool = False) -> str:
         emoji=False,
         legacy_windows=False,
     )
-    console.print(render(report, registry, bidi=bidi, width=100))
+    console.print(report_view(report, registry, bidi=bidi, width=100))
     return buf.getvalue()
 
 

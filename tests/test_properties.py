@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from claims.match.relation import LABELS, relate
 from claims.match.retrieve import candidates
-from claims.match.verdict import NO_SOURCE, Policy, decide, independent
+from claims.match.verdict import NO_SOURCE, Policy, independent, verdict_for
 from claims.store import index as fts
 from claims.store.db import Store
 from claims.text.normalize import normalize
@@ -321,7 +321,7 @@ verdict_case = st.tuples(
 @given(verdict_case)
 def test_verdict_follows_from_its_evidence(registry, case):
     origin, via, found, as_of = case
-    verdict = decide(_claim(origin, via), origin, found, registry, as_of=as_of)
+    verdict = verdict_for(_claim(origin, via), origin, found, registry, as_of=as_of)
     assert verdict.label in VERDICTS and verdict.reason.strip()
     assert set(verdict.evidence) <= set(found)
     usable = [e for e in found if as_of is None or e.published is None or e.published <= as_of]
@@ -334,8 +334,8 @@ def test_verdict_follows_from_its_evidence(registry, case):
     if not usable:
         assert verdict.label == "single-source"
     # evidence after --as-of counts as if absent; the order of the evidence does not matter
-    assert decide(_claim(origin, via), origin, usable, registry).label == verdict.label
-    assert decide(_claim(origin, via), origin, found[::-1], registry, as_of=as_of).label == verdict.label
+    assert verdict_for(_claim(origin, via), origin, usable, registry).label == verdict.label
+    assert verdict_for(_claim(origin, via), origin, found[::-1], registry, as_of=as_of).label == verdict.label
 
 
 @settings(max_examples=300, deadline=None)
@@ -343,8 +343,8 @@ def test_verdict_follows_from_its_evidence(registry, case):
 def test_more_support_never_weakens_a_verdict(registry, case, more):
     origin, via, found, _ = case
     claim = _claim(origin, via)
-    before = decide(claim, origin, found, registry).label
-    after = decide(claim, origin, [*found, more], registry).label
+    before = verdict_for(claim, origin, found, registry).label
+    after = verdict_for(claim, origin, [*found, more], registry).label
     if before == "corroborated":
         assert after == "corroborated"
     if before == "disputed":

@@ -659,6 +659,26 @@ def test_dates_in_the_wrong_format_are_usage_errors(db, db_path, args):
     assert not db_path.exists() or claim_count(db_path) == 0
 
 
+@pytest.mark.parametrize("date", ["20241205", "2024-W49-4"])
+@pytest.mark.parametrize(
+    ("option", "args"),
+    [
+        ("--as-of", ["check", str(EXAMPLES / "en-dprk-troops-wire.txt"), "--format", "json"]),
+        ("--published", ["add", "Missiles were fired on 5 December.", "--source", "yonhap"]),
+        ("--published", ["ingest", str(EXAMPLES / "en-dprk-troops-wire.txt"), "--publisher", "reuters"]),
+    ],
+)
+def test_dates_other_iso_forms_are_refused_as_the_api_and_the_store_refuse_them(
+    db, db_path, option, args, date
+):
+    """One rule everywhere: YYYY-MM-DD. 20241205 (which Python's date parser takes) compared wrongly as
+    --as-of against stored dates, and --published 20241205 failed later, in the store, with another message."""
+    result = run(*args, option, date, "--db", db)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"claims: {option}: {date!r} is not a date (YYYY-MM-DD)\n"
+    assert not db_path.exists() or claim_count(db_path) == 0
+
+
 def test_add_unknown_source_is_a_clear_error(db, db_path):
     result = run("add", "Missiles were fired.", "--source", "yonhapp", "--db", db)
     assert result.exit_code == 3

@@ -13,7 +13,7 @@ from claims.checker import check_text
 from claims.report.csv import render_csv
 from claims.report.html import _SCRIPT, render_html
 from claims.report.markdown import render_markdown
-from claims.report.terminal import THEME, make_console, render
+from claims.report.terminal import THEME, make_console, report_view
 from claims.types import InputText
 
 HOSTILE = (
@@ -97,14 +97,14 @@ def test_html_embeds_the_report_data(hostile_report, registry):
 
 def test_rich_output_never_parses_article_markup(hostile_report, registry):
     buf = io.StringIO()
-    make_console(no_color=True, width=300, file=buf).print(render(hostile_report, registry))
+    make_console(no_color=True, width=300, file=buf).print(report_view(hostile_report, registry))
     out = buf.getvalue()
     assert "[bold]عريض[/bold]" in out
     assert "[link=https://evil.example]a link[/link]" in out
     # in colour too: the article's [bold] and [link=...] are printed, not turned into styles or a hyperlink
     buf = io.StringIO()
     Console(theme=THEME, force_terminal=True, color_system="truecolor", width=300, file=buf).print(
-        render(hostile_report, registry)
+        report_view(hostile_report, registry)
     )
     coloured = buf.getvalue()
     assert "\x1b[" in coloured  # styled: the verdict colours are there

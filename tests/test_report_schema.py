@@ -35,7 +35,7 @@ def test_report_validates_without_a_database(name, validator, registry):
 
 
 def test_report_validates_with_evidence_and_decisions(validator, registry, tmp_path):
-    from claims.decisions import decide, decisions_for_report
+    from claims.decisions import decisions_for_report, record_decision
     from claims.match.matcher import StoreMatcher
     from claims.store.db import Store
     from claims.store.importers import read_records
@@ -45,7 +45,7 @@ def test_report_validates_with_evidence_and_decisions(validator, registry, tmp_p
         report = check_text(
             InputText(TEXTS["founding"], "a.txt", "utf-8", "txt"), registry, StoreMatcher(store, registry)
         )
-        decide(store, report.claims[1].claim.span.text, "corroborated", "TASS and KCNA report it", "desk")
+        record_decision(store, report.claims[1].claim.span.text, "corroborated", "TASS and KCNA report it", "desk")
         data = report_dict(report, registry, decisions_for_report(store, report))
     assert any(c["evidence"] for c in data["claims"])
     validator.validate(data)

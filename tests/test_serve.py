@@ -28,7 +28,7 @@ from typer.testing import CliRunner  # noqa: E402
 
 from claims.checker import check_text  # noqa: E402
 from claims.cli import app as cli_app  # noqa: E402
-from claims.decisions import decide, decisions_for_report  # noqa: E402
+from claims.decisions import decisions_for_report, record_decision  # noqa: E402
 from claims.errors import UsageError  # noqa: E402
 from claims.match.matcher import StoreMatcher  # noqa: E402
 from claims.report.json import report_dict  # noqa: E402
@@ -136,7 +136,7 @@ def test_serve_check_with_a_store_is_the_library_report_with_decisions(
     source = read_input(FOUNDING)
     with Store.open(db_url) as store:
         c2 = check_text(source, registry).claims[1].claim.span.text
-        decide(store, c2, "corroborated", "TASS and KCNA report the exchange of instruments", "desk")
+        record_decision(store, c2, "corroborated", "TASS and KCNA report the exchange of instruments", "desk")
         report = check_text(source, registry, StoreMatcher(store, registry))
         expected = report_dict(report, registry, decisions_for_report(store, report))
     r = client.post("/v1/check", json={"text": founding_text, "path": FOUNDING})
@@ -603,12 +603,12 @@ def test_serve_refuses_impossible_limits(limits, says):
 )
 def test_serve_malformed_http_gets_the_json_error(db_url, request_head):
     uvicorn = pytest.importorskip("uvicorn")
-    from claims.serve import _uvicorn_config
+    from claims.serve_http import uvicorn_config
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = _uvicorn_config(create_app(db_url=db_url, token=TOKEN, workers=1), "127.0.0.1", port)
+    config = uvicorn_config(create_app(db_url=db_url, token=TOKEN, workers=1), "127.0.0.1", port)
     config.log_level = "critical"
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

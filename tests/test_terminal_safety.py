@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from claims.checker import check_text
 from claims.cli import app
-from claims.report.terminal import THEME, render
+from claims.report.terminal import THEME, report_view
 from claims.report.visible import visible
 from claims.store.db import EditorDecision
 from claims.types import DocumentInfo, Evidence, InputText, Verdict
@@ -67,7 +67,7 @@ def _print(report, registry, *, color: bool, bidi: bool = False, decisions=None)
         emoji=False,
         legacy_windows=False,
     )
-    console.print(render(report, registry, bidi=bidi, width=100, decisions=decisions))
+    console.print(report_view(report, registry, bidi=bidi, width=100, decisions=decisions))
     return buf.getvalue()
 
 

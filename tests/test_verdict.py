@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims.match.verdict import decide, independent, origin_of
+from claims.match.verdict import independent, origin_of, verdict_for
 from claims.types import Attribution, Claim, DocumentInfo, Evidence, Span
 
 
@@ -40,20 +40,20 @@ def test_verdict_relay_is_not_independent(registry):
 
 
 def test_verdict_corroborated_by_an_independent_source(registry):
-    v = decide(claim(), "kcna", [ev("yonhap", "Yonhap"), ev("rodong-sinmun", "Rodong Sinmun")], registry)
+    v = verdict_for(claim(), "kcna", [ev("yonhap", "Yonhap"), ev("rodong-sinmun", "Rodong Sinmun")], registry)
     assert v.label == "corroborated"
     assert v.reason == "confirmed by 1 independent source: Yonhap"
 
 
 def test_verdict_single_source_names_the_one_voice(registry):
-    v = decide(claim(), "kcna", [ev("rodong-sinmun", "Rodong Sinmun")], registry)
+    v = verdict_for(claim(), "kcna", [ev("rodong-sinmun", "Rodong Sinmun")], registry)
     assert v.label == "single-source"
     assert v.reason.startswith("only North Korean state media and officials (")
     assert "Rodong Sinmun" in v.reason
 
 
 def test_verdict_disputed_wins_and_says_why(registry):
-    v = decide(
+    v = verdict_for(
         claim(),
         "kcna",
         [
@@ -69,20 +69,20 @@ def test_verdict_disputed_wins_and_says_why(registry):
 
 def test_verdict_as_of_ignores_later_evidence(registry):
     later = ev("reuters", "Reuters", "contradicts", 80, "2025-04-28", "negation")
-    assert decide(claim(), "kcna", [later], registry, as_of="2024-12-31").label == "single-source"
-    assert decide(claim(), "kcna", [later], registry).label == "disputed"
+    assert verdict_for(claim(), "kcna", [later], registry, as_of="2024-12-31").label == "single-source"
+    assert verdict_for(claim(), "kcna", [later], registry).label == "disputed"
 
 
 def test_verdict_min_sources_policy(registry):
     from claims.match.verdict import Policy
 
     evidence = [ev("yonhap", "Yonhap"), ev("reuters", "Reuters"), ev("ap", "AP")]
-    assert decide(claim(), "kcna", evidence, registry, Policy(min_sources=3)).label == "corroborated"
-    assert decide(claim(), "kcna", evidence[:2], registry, Policy(min_sources=3)).label == "single-source"
+    assert verdict_for(claim(), "kcna", evidence, registry, Policy(min_sources=3)).label == "corroborated"
+    assert verdict_for(claim(), "kcna", evidence[:2], registry, Policy(min_sources=3)).label == "single-source"
 
 
 def test_verdict_weak_support_does_not_corroborate(registry):
-    assert decide(claim(), "kcna", [ev("yonhap", "Yonhap", score=40)], registry).label == "single-source"
+    assert verdict_for(claim(), "kcna", [ev("yonhap", "Yonhap", score=40)], registry).label == "single-source"
 
 
 def test_verdict_origin_of_the_authors_voice_is_the_publisher():
@@ -118,5 +118,5 @@ def test_verdict_origin_of_the_authors_voice_is_the_publisher():
     ],
 )
 def test_verdict_single_source_reason_reads_as_english(origin, evidence, reason, registry):
-    v = decide(claim(origin), origin, evidence, registry)
+    v = verdict_for(claim(origin), origin, evidence, registry)
     assert (v.label, v.reason) == ("single-source", reason)

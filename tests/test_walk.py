@@ -300,7 +300,7 @@ def test_import_progress_advances_with_the_records_stored_up_to_the_file_size(tm
             record = {"text": f"Troops were seen near Kursk on day {n} of the deployment.", "source": "kcna"}
             handle.write(json.dumps(record) + "\n")
     bar = RecordedBar()
-    monkeypatch.setattr("claims.cli._import_bar", lambda name: bar)
+    monkeypatch.setattr("claims.cli.store_commands._import_bar", lambda name: bar)
     result = runner.invoke(app, ["import", str(big), "--db", f"sqlite:///{tmp_path / 'claims.db'}"])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{big}: 12000 added, 0 already stored\n"

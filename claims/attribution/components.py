@@ -51,8 +51,8 @@ def make_sources(nlp: Language, name: str, sources: str | None) -> SourceMention
 
 
 @Language.factory("claims_attribution", default_config={"sources": None})
-def make_attribution(nlp: Language, name: str, sources: str | None) -> Attribution:
-    return Attribution(default_registry(sources), load_lexicon(_language(nlp)))
+def make_attribution(nlp: Language, name: str, sources: str | None) -> AttributionComponent:
+    return AttributionComponent(default_registry(sources), load_lexicon(_language(nlp)))
 
 
 def doc_tokens(doc: Doc, lexicon: Lexicon) -> list[Tok]:
@@ -110,12 +110,12 @@ class SourceMentions:
         return doc
 
 
-class Attribution:
+class AttributionComponent:
     def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.use(registry)
 
-    def use(self, registry: Registry) -> Attribution:
+    def use(self, registry: Registry) -> AttributionComponent:
         self.rules = rules_for(registry, self.lexicon)
         return self
 

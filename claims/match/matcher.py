@@ -2,7 +2,7 @@
 
 The claims database gives candidates (``retrieve.candidates``: one batched full-text query and one
 rapidfuzz ``cdist`` for the whole article); each candidate is related to the claim (``relate``); claims
-of the same article by other sources count as evidence too. ``verdict.decide`` turns the evidence into
+of the same article by other sources count as evidence too. ``verdict.verdict_for`` turns the evidence into
 a verdict. Nothing here writes to the store.
 """
 
@@ -17,7 +17,7 @@ from claims.lang.tokens import tokenize
 from claims.match.relation import UNRELATED, relate
 from claims.match.relation.polarity import find_negations
 from claims.match.retrieve import candidates
-from claims.match.verdict import Policy, decide, origin_of
+from claims.match.verdict import Policy, origin_of, verdict_for
 from claims.registry import Registry
 from claims.types import UNATTRIBUTED, Claim, DocumentInfo, Evidence, Verdict
 
@@ -38,14 +38,20 @@ def _usable(rel) -> bool:  # type: ignore[no-untyped-def]
     return not (rel.cue == "names" and rel.score < _NAMES_ONLY_MIN_SCORE)
 
 
-def compared_text(claim: Claim) -> str:
-    """What is compared: the attributed content when there is one worth comparing, else the claim. When
-    the cue itself negates the content ("the Kremlin *denied* that troops were sent", «نفى»), the content
-    alone would say the opposite of the claim: the whole claim is compared."""
+def claim_text(claim: Claim) -> str:
+    """What a claim says: the attributed content when there is one worth comparing (four words or more),
+    else the whole claim. This is what ``claims ingest`` stores."""
     content = claim.content
-    if content is not None and len(content.text.split()) >= 4 and not _negating_cue(claim):
+    if content is not None and len(content.text.split()) >= 4:
         return content.text
     return claim.span.text
+
+
+def compared_text(claim: Claim) -> str:
+    """What is compared: :func:`claim_text`, except when the cue itself negates the content ("the Kremlin
+    *denied* that troops were sent", «نفى»): the content alone would say the opposite of the claim, so the
+    whole claim is compared."""
+    return claim.span.text if _negating_cue(claim) else claim_text(claim)
 
 
 def _negating_cue(claim: Claim) -> bool:
@@ -146,7 +152,7 @@ class StoreMatcher:
         for i, (claim, text, hits) in enumerate(zip(claims, texts, found, strict=True)):
             evidence = [e for h in hits if (e := self._stored_evidence(claim, text, h)) is not None]
             evidence += self._same_article(i, neighbours[i], claims, texts, origins, document)
-            verdicts.append(decide(claim, origins[i], evidence, self.registry, self.policy, self.as_of))
+            verdicts.append(verdict_for(claim, origins[i], evidence, self.registry, self.policy, self.as_of))
         return verdicts
 
     def _stored_evidence(self, claim: Claim, text: str, hit) -> Evidence | None:  # type: ignore[no-untyped-def]

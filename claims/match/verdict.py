@@ -62,7 +62,7 @@ def independent(origin: str, other: str, registry: Registry, relays: Sequence[st
     return all(group != registry.group_of(r) for r in relays)
 
 
-def decide(
+def verdict_for(
     claim: Claim,
     origin: str,
     evidence: Sequence[Evidence],

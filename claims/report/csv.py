@@ -13,10 +13,13 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from claims.registry import Registry
+from claims.report import Decisions, RenderOptions
 from claims.types import Report
 
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
+
+SUFFIX = ".csv"
 
 COLUMNS = [
     "path",
@@ -88,3 +91,9 @@ def render_csv(
             ]
             writer.writerow([cell(x) for x in row])
     return out.getvalue()
+
+
+def render(
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
+) -> str:
+    return render_csv(list(reports), registry, decisions)

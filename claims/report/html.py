@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from claims.errors import UsageError
 from claims.registry import Registry
+from claims.report import Decisions, RenderOptions, each
 from claims.report.json import report_dict
 from claims.types import VERDICTS, Report
 
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
+
+SUFFIX = ".html"
 
 _STYLE = """
 body{font:16px/1.7 system-ui,'Noto Naskh Arabic','Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f}
@@ -156,3 +160,13 @@ def _paragraphs(report: Report, decisions: Mapping[str, EditorDecision]) -> list
             out.append(f'<p dir="auto">{"".join(pieces)}</p>')
         line_start = line_end
     return out
+
+
+def render(
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
+) -> str:
+    """One page: for one article only."""
+    if len(reports) > 1:
+        raise UsageError("--format html makes one page per article: check one file at a time")
+    ((report, decided),) = each(reports, decisions)
+    return render_html(report, registry, decided) + "\n"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from claims.registry import Registry
+from claims.report import Decisions, RenderOptions, each
 from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, CheckedClaim, Report, Source, Span
 
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
+
+SUFFIX = ".json"
 
 VERSION = 1
 
@@ -143,3 +146,14 @@ def render_jsonl(
         json.dumps({"path": path, **claim_dict(c, registry, decisions)}, ensure_ascii=False)
         for c in report.claims
     )
+
+
+def render(
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
+) -> str:
+    """One report as a JSON object; several as a JSON array of them."""
+    pairs = each(reports, decisions)
+    if len(pairs) == 1:
+        return render_json(pairs[0][0], registry, pairs[0][1]) + "\n"
+    dicts = [report_dict(r, registry, d) for r, d in pairs]
+    return json.dumps(dicts, ensure_ascii=False, indent=2) + "\n"

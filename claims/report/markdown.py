@@ -4,16 +4,19 @@ characters are shown (``claims.report.visible``), since Markdown is often read i
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from claims.registry import Registry
+from claims.report import Decisions, RenderOptions, each
 from claims.report.json import source_dict
 from claims.report.visible import visible
 from claims.types import VERDICTS, Report
 
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
+
+SUFFIX = ".md"
 
 _MARK = {"corroborated": "✅", "disputed": "❌", "single-source": "⚠️"}
 _SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
@@ -60,3 +63,9 @@ def render_markdown(
             f"{md_escape(v.reason)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def render(
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
+) -> str:
+    return "\n".join(render_markdown(r, registry, d) for r, d in each(reports, decisions)) + "\n"

@@ -7,6 +7,9 @@ ever control codes: every string from an article, the database or the registry p
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
@@ -14,6 +17,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from claims.registry import Registry
+from claims.report import Decisions, RenderOptions, each
 from claims.report.visible import visible, visible_pieces
 from claims.types import (
     ANONYMOUS,
@@ -25,6 +29,9 @@ from claims.types import (
     Report,
     Skipped,
 )
+
+# A file report of the terminal view holds the JSON report (see the CLI's --output-dir).
+SUFFIX = ".txt"
 
 THEME = Theme(
     {
@@ -53,7 +60,7 @@ def make_console(*, no_color: bool = False, width: int | None = None, file=None)
     return Console(theme=THEME, no_color=no_color, width=width, file=file, highlight=False, emoji=False)
 
 
-def render(
+def report_view(
     report: Report,
     registry: Registry,
     *,
@@ -259,3 +266,14 @@ def overall_table(reports: list[Report]) -> Table:
     total = {key: sum(r.summary[key] for r in reports) for key in ("claims", *VERDICTS, "unattributed")}
     table.add_row(*(str(v) for v in total.values()))
     return table
+
+
+def render(
+    reports: Sequence[Report], registry: Registry, decisions: Decisions, options: RenderOptions
+) -> str:
+    """The terminal view of the reports, with colours when stdout is a terminal (and colours are wanted)."""
+    console = make_console(no_color=options.no_color or bool(os.environ.get("NO_COLOR")), width=options.width)
+    with console.capture() as captured:
+        for r, d in each(reports, decisions):
+            console.print(report_view(r, registry, bidi=options.bidi, width=console.width, decisions=d))
+    return captured.get()

@@ -28,7 +28,7 @@ _COORDINATORS = frozenset({"و", "او", "أو", "and", "or"})
 
 
 @dataclass(frozen=True)
-class Cue:
+class PolarityCue:
     """A lexicon word or phrase found at tokens ``start:end``."""
 
     kind: str  # negation | denial | negating | debunk | hedge | antonym
@@ -42,7 +42,7 @@ class Cue:
 # --- finding cues in one statement --------------------------------------------------------------------
 
 
-def find_negations(toks: Sequence[Token], language: str) -> list[Cue]:
+def find_negations(toks: Sequence[Token], language: str) -> list[PolarityCue]:
     """Negation particles, denial verbs, negating verbs (refuse, fail, ban, ...) and words that call the
     statement false (hoax, «شائعة»), left to right. Kinds: negation, denial, negating, debunk.
 
@@ -71,7 +71,7 @@ def find_negations(toks: Sequence[Token], language: str) -> list[Cue]:
             if kind == "negation" and _both_ways(toks, i, n):
                 i += n  # «عسكرية وغير عسكرية», "official or not official": every kind, not a negation
                 continue
-            cues.append(Cue(str(kind), i, i + n, text_of(toks, i, i + n)))
+            cues.append(PolarityCue(str(kind), i, i + n, text_of(toks, i, i + n)))
             i += n
         else:
             i += 1
@@ -95,7 +95,7 @@ def _has_article(tok: Token, language: str) -> bool:
     return bool(article) and any(f.startswith(article) for f in tok.forms[:3] if len(f) > 3)
 
 
-def find_hedges(toks: Sequence[Token], language: str) -> list[Cue]:
+def find_hedges(toks: Sequence[Token], language: str) -> list[PolarityCue]:
     """Words that make a statement a report or a possibility: reportedly, may, claims, «ربما», «أنباء عن».
 
     >>> from claims.lang.tokens import tokenize
@@ -104,7 +104,8 @@ def find_hedges(toks: Sequence[Token], language: str) -> list[Cue]:
     """
     hedges = load_relation_lexicon(language).hedges
     return [
-        Cue("hedge", i, i + n, text_of(toks, i, i + n)) for i, n, _ in hedges.scan(toks, language, "particle")
+        PolarityCue("hedge", i, i + n, text_of(toks, i, i + n))
+        for i, n, _ in hedges.scan(toks, language, "particle")
     ]
 
 
@@ -119,7 +120,7 @@ def is_yes_no_question(text: str, toks: Sequence[Token], language: str) -> bool:
     return bool(first) and first[0] in openers
 
 
-def find_antonym_words(toks: Sequence[Token], language: str) -> list[Cue]:
+def find_antonym_words(toks: Sequence[Token], language: str) -> list[PolarityCue]:
     """Every word of an antonym family, with the family index and side (a or b)."""
     lex = load_relation_lexicon(language)
     cues = []
@@ -132,14 +133,14 @@ def find_antonym_words(toks: Sequence[Token], language: str) -> list[Cue]:
             for family, side in payload:  # type: ignore[attr-defined]
                 if (family, side) not in seen:
                     seen.add((family, side))
-                    cues.append(Cue("antonym", i, i + n, text_of(toks, i, i + n), family, side))
+                    cues.append(PolarityCue("antonym", i, i + n, text_of(toks, i, i + n), family, side))
     return cues
 
 
 # --- antonyms facing each other -----------------------------------------------------------------------
 
 
-def _anchors(st: Statement, cue: Cue) -> frozenset[str]:
+def _anchors(st: Statement, cue: PolarityCue) -> frozenset[str]:
     """The content words near an antonym word, in its own clause (up to three words either side): what
     rises or falls. A word of the clause-break list («مع», "as", "and") or a «و»-joined word ends the
     clause."""
@@ -170,13 +171,13 @@ def _anchors(st: Statement, cue: Cue) -> frozenset[str]:
     return frozenset(out)
 
 
-def _antonym_pairs(a: Statement, b: Statement) -> list[tuple[Cue, Cue]]:
+def _antonym_pairs(a: Statement, b: Statement) -> list[tuple[PolarityCue, PolarityCue]]:
     """Antonym words that face each other. When each statement holds one side of a family (prices rose /
     prices fell), the two sides face each other. When a statement holds both (gold rose as the dollar
     fell), a word faces an opposite word of the other statement next to the same thing (gold fell), unless
     the other statement also has a same-side word next to it. A word takes part in one pair at most."""
     lex = load_relation_lexicon(a.language)
-    pairs: list[tuple[Cue, Cue]] = []
+    pairs: list[tuple[PolarityCue, PolarityCue]] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
     families = {c.family for c in a.antonyms} & {c.family for c in b.antonyms}
@@ -217,11 +218,11 @@ def _antonym_pairs(a: Statement, b: Statement) -> list[tuple[Cue, Cue]]:
 # --- negations on one side only -----------------------------------------------------------------------
 
 
-def _negations(st: Statement, used: set[int]) -> list[Cue]:
+def _negations(st: Statement, used: set[int]) -> list[PolarityCue]:
     """Negations of ``st`` that are not part of an antonym pair. A particle right before a negating verb
     negates the negation ("did not deny", «لم ينف»): the two cancel."""
     cues = [c for c in st.negations if c.start not in used]
-    out: list[Cue] = []
+    out: list[PolarityCue] = []
     k = 0
     while k < len(cues):
         cue = cues[k]
@@ -241,7 +242,7 @@ def _same_word(x: Token, y: Token, language: str) -> bool:
     )
 
 
-def _cancel_shared(neg_a: list[Cue], neg_b: list[Cue], a: Statement, b: Statement) -> None:
+def _cancel_shared(neg_a: list[PolarityCue], neg_b: list[PolarityCue], a: Statement, b: Statement) -> None:
     """The same negation on both sides («لم» / «لم», refused / refuses) says the same thing: drop both.
     A negating verb is also cancelled when the other statement uses the same verb in any form, negating
     or not: «تعلق» / «تعليق», «يتراجع عن» / «تراجع», «تمنع» / «ممنوعون». When both sides deny the same
@@ -292,7 +293,7 @@ class Negated:
     there: str
 
 
-def _negated(st: Statement, cue: Cue, other: Statement) -> Negated:
+def _negated(st: Statement, cue: PolarityCue, other: Statement) -> Negated:
     start = cue.start
     # English auxiliaries before 'not' read better with the cue: "did not send"
     if (
@@ -310,7 +311,7 @@ def _negated(st: Statement, cue: Cue, other: Statement) -> Negated:
     return Negated(text_of(st.toks, start, end), "")
 
 
-def _on_shared(st: Statement, cue: Cue, shared: set[int], other: Statement) -> bool:
+def _on_shared(st: Statement, cue: PolarityCue, shared: set[int], other: Statement) -> bool:
     """Whether a negation bears on something both statements talk about: one of the next content words
     (what is negated, refused, failed) is shared, or belongs to an antonym family the other statement
     also uses («دون وقوع ضحايا» vs «مقتل 20»). "without the man's knowledge" does not bear on a statement
@@ -324,7 +325,7 @@ def _on_shared(st: Statement, cue: Cue, shared: set[int], other: Statement) -> b
     return any(c.family in families for c in st.antonyms if c.start in following)
 
 
-def _bears_on(st: Statement, cue: Cue, other: Statement, word: Cue) -> bool:
+def _bears_on(st: Statement, cue: PolarityCue, other: Statement, word: PolarityCue) -> bool:
     """Whether a negation bears on what the other statement's antonym word acts on: "rather than make
     arrests" / "stop arresting"."""
     language = st.language
@@ -339,11 +340,11 @@ def _bears_on(st: Statement, cue: Cue, other: Statement, word: Cue) -> bool:
     return False
 
 
-def _next_content(st: Statement, cue: Cue, reach: int) -> list[int]:
+def _next_content(st: Statement, cue: PolarityCue, reach: int) -> list[int]:
     return [i for i in st.content if i >= cue.end][:reach]
 
 
-def _negation_reason(st: Statement, cue: Cue, other: Statement, first: bool) -> str:
+def _negation_reason(st: Statement, cue: PolarityCue, other: Statement, first: bool) -> str:
     word = {"denial": "denial", "debunk": "called false"}.get(cue.kind, "negation")
     negated = _negated(st, cue, other)
     if negated.there:
@@ -374,8 +375,8 @@ def polarity(a: Statement, b: Statement, shared_a: set[int], shared_b: set[int])
     neg_a = [c for c in _negations(a, {ca.start for ca, _ in pairs}) if _on_shared(a, c, shared_a, b)]
     neg_b = [c for c in _negations(b, {cb.start for _, cb in pairs}) if _on_shared(b, c, shared_b, a)]
     _cancel_shared(neg_a, neg_b, a, b)
-    facing: list[tuple[Cue, Cue]] = []
-    cancelled: list[tuple[Cue, Cue, Statement, Cue]] = []
+    facing: list[tuple[PolarityCue, PolarityCue]] = []
+    cancelled: list[tuple[PolarityCue, PolarityCue, Statement, PolarityCue]] = []
     for ca, cb in pairs:
         hit = next(
             (

@@ -10,7 +10,7 @@ from claims.match.relation.dates import DateMention, find_dates
 from claims.match.relation.lexicon import load_relation_lexicon
 from claims.match.relation.names import Name, find_names
 from claims.match.relation.polarity import (
-    Cue,
+    PolarityCue,
     find_antonym_words,
     find_hedges,
     find_negations,
@@ -57,11 +57,11 @@ class Statement:
         return " ".join(t.norm for t in self.toks)
 
     @cached_property
-    def negations(self) -> tuple[Cue, ...]:
+    def negations(self) -> tuple[PolarityCue, ...]:
         return tuple(find_negations(self.toks, self.language))
 
     @cached_property
-    def antonyms(self) -> tuple[Cue, ...]:
+    def antonyms(self) -> tuple[PolarityCue, ...]:
         return tuple(find_antonym_words(self.toks, self.language))
 
     @cached_property
@@ -74,7 +74,7 @@ class Statement:
         return tuple(find_quantities(self.toks, self.language, exclude=in_dates))
 
     @cached_property
-    def hedges(self) -> tuple[Cue, ...]:
+    def hedges(self) -> tuple[PolarityCue, ...]:
         return tuple(find_hedges(self.toks, self.language))
 
     @cached_property
