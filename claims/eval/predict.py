@@ -13,7 +13,7 @@ from claims.types import InputText
 
 def read_jsonl(path: Path) -> list[dict]:
     """The records of an evaluation file (contract format), one JSON object per line."""
-    return [record for _, record in json_lines(path)]
+    return [record for _, record in json_lines(path, whole=True)]
 
 
 def predict_attributions(records: Iterable[dict], registry: Registry) -> list[dict]:

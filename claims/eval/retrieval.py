@@ -44,7 +44,7 @@ TAG = "claims"
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Records of a corpus or queries file; each needs an ``id`` and a ``text``."""
     out = []
-    for where, record in json_lines(path):
+    for where, record in json_lines(path, whole=True):
         if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
             raise InputError(f"{where}: expected an object with an id and a text")
         out.append(record)

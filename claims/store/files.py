@@ -7,21 +7,35 @@ import codecs
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from claims.errors import InputError
 
+_NEWLINE = b"\n"
 
-def json_lines(path: str | Path, on_read: Callable[[int], None] | None = None) -> Iterator[tuple[str, Any]]:
-    """``(where, value)`` of each non-blank line of a JSON Lines file; ``where`` is ``path:line``."""
+
+def json_lines(
+    path: str | Path, on_read: Callable[[int], None] | None = None, *, whole: bool = False
+) -> Iterator[tuple[str, Any]]:
+    """``(where, value)`` of each non-blank line of a JSON Lines file; ``where`` is ``path:line``.
+
+    Lines are read one at a time, an undecodable byte reported at its line; ``whole`` reads the file at
+    once and refuses it as a whole (``path: not UTF-8 text``) before any line is parsed."""
+    if whole:
+        yield from _parsed(path, enumerate(read_text(path, name_line=False).split("\n"), start=1))
+        return
     with open_lines(path, on_read) as lines:
-        for line_no, line in lines:
-            if line.strip():
-                where = f"{path}:{line_no}"
-                yield where, parse_json(line, where)
+        yield from _parsed(path, lines)
+
+
+def _parsed(path: str | Path, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[str, Any]]:
+    for line_no, line in lines:
+        if line.strip():
+            where = f"{path}:{line_no}"
+            yield where, parse_json(line, where)
 
 
 def parse_json(text: str, where: str, *, whole_file: bool = False) -> Any:
@@ -87,8 +101,9 @@ def open_lines(
             handle.close()
 
 
-def read_text(path: str | Path) -> str:
-    """A whole UTF-8 file (BOM dropped) or stdin."""
+def read_text(path: str | Path, *, name_line: bool = True) -> str:
+    """A whole UTF-8 file (BOM dropped) or stdin; an undecodable byte is reported at its line
+    (``name_line``) or for the file."""
     handle = sys.stdin.buffer if str(path) == "-" else open_binary(path)
     try:
         data = handle.read()
@@ -98,8 +113,8 @@ def read_text(path: str | Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text") from None
+        where = f"{path}:{data.count(_NEWLINE, 0, exc.start) + 1}" if name_line else str(path)
+        raise InputError(f"{where}: not UTF-8 text") from None
 
 
 def open_binary(path: str | Path) -> BinaryIO:
