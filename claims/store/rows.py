@@ -39,6 +39,11 @@ class ClaimRow(NamedTuple):
     dedupe_key: int
     created_at: Any  # as the driver takes it
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by one C call, not the generated Python ``__new__``: every row of a long import crosses
+        # from a worker process to the writer, and the writer's time is the import's.
+        return (tuple.__new__, (ClaimRow, tuple(self)))
+
 
 INSERT_COLUMNS: tuple[str, ...] = ClaimRow._fields
 
