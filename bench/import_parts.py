@@ -20,7 +20,7 @@ import statistics
 import time
 from itertools import islice
 
-from claims.store import db
+from claims.store import bulk
 from claims.store import index as fts
 from claims.store.importers import read_records
 from claims.text.normalize import normalize
@@ -68,14 +68,14 @@ def main() -> None:
     records: list = []
     reading = cpu(lambda: records.extend(islice(read_records(args.claims), args.limit)))
     n = len(records)
-    db._prepare_chunk(records[:BATCH], 0, "x", None, True)  # warm the word-form cache, as a long import does
+    bulk.prepare_chunk(records[:BATCH], 0, "x", None, True)  # warm the word-form cache, as a long import does
     batches: list = []
     preparing = cpu(
         lambda: batches.extend(
-            db._prepare_chunk(records[i : i + BATCH], i, "x", None, True) for i in range(0, n, BATCH)
+            bulk.prepare_chunk(records[i : i + BATCH], i, "x", None, True) for i in range(0, n, BATCH)
         )
     )
-    texts = [row[db._INDEX_TEXT] for batch in batches for row in batch.rows]
+    texts = [row.index_text for batch in batches for row in batch.rows]
     one_form = [" ".join(forms[0] for forms in fts.analyze(normalize(r.text))) for r in records]
 
     print(f"{n:,} claims, {statistics.mean(len(t.split()) for t in texts):.1f} index words each")

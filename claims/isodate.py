@@ -15,10 +15,10 @@ def parse_date(value: str, what: str, *, error: type[Exception] = UsageError) ->
 
     ``date.fromisoformat`` alone would also take ``20241205`` and ``2024-W49-4``, which the store refuses
     and which compare wrongly against stored dates."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            date.fromisoformat(value)
-            return value
-        except ValueError:
-            pass
-    raise error(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise error(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise error(f"{what}: {value!r} is not a valid date") from None
+    return value

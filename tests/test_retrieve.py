@@ -11,6 +11,7 @@ import json
 import pytest
 
 from claims.errors import InputError, UsageError
+from claims.eval.predict import read_jsonl
 from claims.eval.retrieval import (
     average_precision,
     evaluate_retrieval,
@@ -216,6 +217,33 @@ def test_eval_retrieval_duplicate_texts_are_all_retrievable():
     assert result["corpus_duplicates"] == 1
     assert [r[1:3] for r in result["run"][:2]] == [("v1", 1), ("v1-copy", 2)]
     assert result["metrics"]["MRR"] == 0.5
+
+
+@pytest.mark.parametrize("reader", [load_jsonl, read_jsonl], ids=["retrieval", "attribution"])
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (None, r"gold: is a directory, not a file"),
+        (b"\x00\x01 not text", r"gold: a binary file, not text"),
+        (b'{"id": "1", "text": "\xd9\x82\xd8\xa7\xd9\x84"}\n{"text": "\xd9"}\n', r"gold: not UTF-8 text"),
+        ('{"id": "1", "text": "قال الوزير"\n'.encode(), r"gold:1: not valid JSON \(.*, column \d+\)"),
+    ],
+    ids=["directory", "binary", "not-utf8", "not-json"],
+)
+def test_eval_readers_refuse_bad_files_as_claims_import_does(tmp_path, reader, content, error):
+    gold = tmp_path / "gold"
+    if content is None:
+        gold.mkdir()
+    else:
+        gold.write_bytes(content)
+    with pytest.raises(InputError, match=error):
+        reader(gold)
+
+
+def test_eval_readers_skip_a_byte_order_mark_and_blank_lines(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\ufeff" + json.dumps(QUERIES[0], ensure_ascii=False) + "\n\n", encoding="utf-8")
+    assert load_jsonl(gold) == read_jsonl(gold) == [QUERIES[0]]
 
 
 def test_eval_average_precision_divides_by_the_relevant_count():

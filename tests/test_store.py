@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from claims.errors import DatabaseError, InputError, UsageError
-from claims.store import db
+from claims.store import bulk, schema
 from claims.store import index as fts
 from claims.store.db import SCHEMA_HEAD, Store, default_url, text_hash
 from claims.types import ClaimRecord
@@ -131,7 +131,7 @@ def test_store_upgrade_from_0001_keeps_the_claims_and_indexes_them(store_url, re
         pytest.skip("on SQLite, tested from a dump made at 0001 (tests/fixtures/claims-schema-0001.sql)")
     with Store.open(store_url, migrate=False) as store:
         with store.engine.begin() as conn:
-            command.upgrade(db._alembic_config(conn), "0001")
+            command.upgrade(schema.alembic_config(conn), "0001")
         store.add_claims(AR + EN, registry)  # claims stored before 0002 existed
         assert store.upgrade()[:2] == ("0001", SCHEMA_HEAD)
         assert store.stats()["claims"] == len(AR) + len(EN)
@@ -150,7 +150,7 @@ def test_store_postgresql_upgrade_from_0003_moves_search_to_word_keys(postgres_u
 
     with Store.open(postgres_url, migrate=False) as store:
         with store.engine.begin() as conn:
-            command.upgrade(db._alembic_config(conn), "0003")
+            command.upgrade(schema.alembic_config(conn), "0003")
         store.add_claims(AR, registry)  # stored under 0003
         assert "ix_claim_index_words" in indexes(store)
         assert store.upgrade()[:2] == ("0003", SCHEMA_HEAD)
@@ -159,7 +159,7 @@ def test_store_postgresql_upgrade_from_0003_moves_search_to_word_keys(postgres_u
         assert store.search("قال كيم جونغ أون")[0].source == "kcna"
         assert store.search("North Korea missile east coast")[0].source == "yonhap"
         with store.engine.begin() as conn:
-            command.downgrade(db._alembic_config(conn), "0003")
+            command.downgrade(schema.alembic_config(conn), "0003")
             assert conn.exec_driver_sql("SELECT to_regproc('claim_word_keys')").scalar() is None
         assert "ix_claim_index_words" in indexes(store) and fts.PG_INDEX not in indexes(store)
 
@@ -242,7 +242,7 @@ def test_store_an_older_schema_is_upgraded_only_when_asked_and_can_go_back(store
     from alembic import command
 
     with Store.open(store_url, migrate=False) as store, store.engine.begin() as conn:
-        command.upgrade(db._alembic_config(conn), "0003")
+        command.upgrade(schema.alembic_config(conn), "0003")
     for options in ({}, {"read_only": True}):
         with pytest.raises(DatabaseError, match="the schema is at revision 0003.*run 'claims db upgrade'"):
             Store.open(store_url, **options)
@@ -493,8 +493,8 @@ def _dies_in_a_worker(*args):
 
 
 def test_store_a_dead_worker_process_falls_back_to_preparing_here(store, registry, monkeypatch):
-    _dies_in_a_worker.__wrapped__ = db._prepare_chunk
-    monkeypatch.setattr(db, "_prepare_chunk", _dies_in_a_worker)
+    _dies_in_a_worker.__wrapped__ = bulk.prepare_chunk
+    monkeypatch.setattr(bulk, "prepare_chunk", _dies_in_a_worker)
     records = [ClaimRecord(f"claim {i} about the launch", "kcna") for i in range(30)]
     assert store.add_claims(records, registry, batch_size=3, workers=2).added == 30
 

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from claims.checker import check_text
-from claims.errors import InputError
 from claims.registry import Registry
+from claims.store.files import json_lines
 from claims.types import InputText
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    records = []
-    try:
-        with open(path, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, start=1):
-                if line.strip():
-                    try:
-                        records.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    return records
+    """The records of an evaluation file (contract format), one JSON object per line."""
+    return [record for _, record in json_lines(path, whole=True)]
 
 
 def predict_attributions(records: Iterable[dict], registry: Registry) -> list[dict]:

@@ -26,7 +26,6 @@ listed, one rank after the other, as a store holding every copy would rank them 
 
 from __future__ import annotations
 
-import json
 import math
 import tempfile
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from claims.errors import InputError, UsageError
+from claims.store.files import json_lines
 from claims.types import UNREGISTERED, ClaimRecord
 
 CUTOFFS = (1, 3, 5)
@@ -44,26 +44,10 @@ TAG = "claims"
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Records of a corpus or queries file; each needs an ``id`` and a ``text``."""
     out = []
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for n, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-                if (
-                    not isinstance(record, dict)
-                    or "id" not in record
-                    or not isinstance(record.get("text"), str)
-                ):
-                    raise InputError(f"{path}:{n}: expected an object with an id and a text")
-                out.append(record)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+    for where, record in json_lines(path, whole=True):
+        if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
+            raise InputError(f"{where}: expected an object with an id and a text")
+        out.append(record)
     return out
 
 

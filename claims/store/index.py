@@ -1,37 +1,15 @@
 """The full-text index of stored claims: what is indexed, and how a search becomes an index query.
 
-What is indexed
----------------
-Each claim's text is normalised (``claims.text.normalize``: diacritics, hamza forms, ى/ي, ة/ه, digits and
-case folded), split into words, and every word that is not a stop-word (``[stopwords]`` of each
-``claims/lang/<code>/words.toml``) is written to ``claim.index_text`` in all of its *forms*, those of the
-language whose script it is written in (:func:`claims.lang.index_forms`):
+Each claim's normalised text is split into words; every word that is not a stop-word is written to
+``claim.index_text`` in all of its forms (:func:`claims.lang.index_forms`: Arabic clitics and ال, the
+English s-stemmer, numbers as written), and a query word is looked up in all of its forms too. SQLite
+indexes ``index_text`` with FTS5 (:class:`Fts5Index`); PostgreSQL with a GIN index over a 64-bit key of
+each of its words (:class:`PostgresIndex`), so both index exactly these forms whatever the locale.
 
-* Arabic: the word, the word under its clitics (وقال → قال, للوكالة → الوكالة, وكالة),
-  and each of those without the article ال when at least three letters remain (الشمالية → شمالية). A
-  query word is looked up in all of its forms too, so وقال finds قال and قال finds وقال, and a text
-  written with the exact same form scores higher than one sharing only the stem.
-* Latin-script words: English's s-stemmer (plural and third-person -s: fires → fire, butterflies → butterfly).
-* Numbers as written (after folding Arabic-Indic digits and thousands separators).
-
-The SQLite index is an FTS5 table over ``claim.index_text`` (external content; the store indexes each
-batch of new claims with one ``INSERT ... SELECT``, triggers follow deletes and updates; ``unicode61``
-tokenizer with ``remove_diacritics 0``: the text it sees is already folded, and its own folding does not
-know Arabic). Because all the language work happens here, in Python, the same ``index_text`` feeds the
-PostgreSQL index: a GIN index over a 64-bit key (a hash) of each word of ``index_text``, split with
-``string_to_array`` (migration 0004), so it indexes exactly these forms whatever the database's locale
-(:class:`PostgresIndex`).
-
-How a search runs
------------------
-The query text goes through the same analysis; its words become an ``OR`` of quoted terms (so text such
-as ``NEAR``, ``OR``, ``"`` or ``*`` is only ever a word to look for), ranked by BM25 with a ``LIMIT``
-(PostgreSQL: an array of terms, a bound parameter, and the same BM25 computed over the hits).
-A search never scans the claim table. To keep a search fast on a large store, each query word's document
-frequency is counted in the index (up to a cap, and cached until claims are added), words found nowhere
-are dropped, at most :data:`MAX_QUERY_WORDS` of the rarest are kept, and the most common are dropped
-while the query would read more than :data:`POSTINGS_BUDGET` index entries: those words barely move a
-BM25 ranking, and the re-ranking (``claims.match.retrieve``) still compares every word.
+A query becomes an ``OR`` of quoted terms ranked by BM25, never a scan of the claim table: words found
+nowhere are dropped, at most :data:`MAX_QUERY_WORDS` of the rarest are kept, and the most common are
+dropped while the query would read more than :data:`POSTINGS_BUDGET` index entries (the re-ranking in
+``claims.match.retrieve`` still compares every word).
 """
 
 from __future__ import annotations
@@ -179,7 +157,11 @@ class _Index:
 
 
 class Fts5Index(_Index):
-    """Searches the SQLite FTS5 index. Holds a cache of document frequencies, cleared on any change."""
+    """Searches the SQLite FTS5 index. Holds a cache of document frequencies, cleared on any change.
+
+    The FTS5 table (migration 0001) has external content, ``claim.index_text``, indexed batch by batch as
+    claims are added and kept in step by triggers on update and delete. Its tokenizer is ``unicode61`` with
+    ``remove_diacritics 0``: the text is already folded, and its own folding does not know Arabic."""
 
     def document_frequencies(self, conn: Any, terms: Iterable[str]) -> dict[str, int]:
         """How many claims hold each term: read from the term counts that each import keeps
@@ -269,8 +251,8 @@ _MAX_HITS = 4 * POSTINGS_BUDGET
 class PostgresIndex(_Index):
     """Searches claims on PostgreSQL: the GIN index finds the claims holding a key of any of the (pruned)
     query forms, and they are ranked here by BM25 over their words as FTS5 ranks them (``N`` is the highest
-    claim id, the average length that of the latest claims). The pruning bounds how many claims come back;
-    ranking them in SQL cost 5 to 10 times more than here. Every value is a bound parameter; the SQL text
+    claim id, the average length that of the latest claims). The pruning bounds how many claims come back,
+    and ranking them here costs less than in SQL. Every value is a bound parameter; the SQL text
     is fixed.
 
     Two words could share a key (64-bit keys: for a million distinct words, a chance of about 3 in 100
