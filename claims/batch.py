@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from claims.errors import InputError, UsageError
 from claims.service import existing_store_url, open_matcher, open_store
+from claims.text.read import is_link_loop
 from claims.types import Report
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ class _Walk:
                 elif target_is_file:
                     self.file_links.append((child, child_rel))
                 elif _could_match(child_rel, segments, directory=False):
-                    self._skip("loops" if _is_link_loop(child) else "broken", str(child))
+                    self._skip("loops" if is_link_loop(child) else "broken", str(child))
             else:
                 self._file(child, child_rel, segments, found)
 
@@ -234,14 +235,6 @@ _SKIPPED = {
         f"directory more than {MAX_DEPTH} levels deep",
     ),
 }
-
-
-def _is_link_loop(path: Path) -> bool:
-    try:
-        path.stat()
-    except OSError as exc:
-        return exc.errno == errno.ELOOP
-    return False
 
 
 def _could_match(rel: tuple[str, ...], segments: list[str] | None, *, directory: bool) -> bool:

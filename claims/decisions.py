@@ -192,35 +192,11 @@ def export_claimreview(
     stored claim's URL, or ``article_urls[i]`` for the claims of ``reports[i]``, which is also the claim's
     ``appearance``. A review with neither has no ``url``, and is counted in ``warnings``.
     """
-    publisher_name = (publisher_name or "").strip()
-    if not publisher_name:
-        raise UsageError("ClaimReview needs the publisher's name (the newsroom that reviewed the claims)")
-    publisher: dict[str, Any] = {"@type": "Organization", "name": publisher_name}
-    if publisher_url:
-        publisher["url"] = publisher_url.strip()
+    publisher = _publisher(publisher_name, publisher_url)
     review_url = _checked_url(review_url, "the review URL")
     if review_url is not None and review_url.count("{key}") > 1:
         raise UsageError(f"the review URL {review_url!r} has more than one {{key}}")
-
-    reviewed: dict[str, _Reviewed] = {}
-    for n, report in enumerate(reports):
-        article_url = _checked_url(article_urls[n] if n < len(article_urls) else None, "the article URL")
-        for checked in report.claims:
-            claim = checked.claim
-            key = text_hash(claim.span.text)
-            if key in reviewed:
-                continue
-            source = claim.attribution.source_id
-            if source == UNATTRIBUTED and report.document.publisher_id:
-                source = report.document.publisher_id  # the author's own voice: the outlet's claim
-            reviewed[key] = _Reviewed(
-                text=claim.span.text,
-                source=source,
-                source_name=claim.attribution.source_name,
-                published=report.document.published,
-                url=article_url,
-                language=claim.language,
-            )
+    reviewed = _claims_of_reports(reports, article_urls)
 
     out: list[tuple[tuple[str, int], dict[str, Any]]] = []
     untied = unlocated = 0
@@ -229,18 +205,10 @@ def export_claimreview(
         if not decisions:
             continue
         newest = decisions[0]
-        item: _Reviewed | None = reviewed.get(key)
+        item = _reviewed_item(store, reviewed.get(key), decisions)
         if item is None:
-            claim_id = next((d.claim_id for d in decisions if d.claim_id is not None), None)
-            stored = store.get(claim_id) if claim_id is not None else None
-            if stored is None:
-                untied += 1
-                continue
-            item = _Reviewed(stored.text, stored.source, "", stored.published, stored.url, stored.language)
-        elif item.url is None:  # an article's claim that is also stored (ingested with its URL)
-            stored = next((store.get(d.claim_id) for d in decisions if d.claim_id is not None), None)
-            if stored is not None and stored.url:
-                item = item._replace(url=stored.url)
+            untied += 1
+            continue
         review = _claimreview(item, newest, publisher, registry)
         page = review_url.replace("{key}", key) if review_url else item.url
         if page:
@@ -260,6 +228,58 @@ def export_claimreview(
         )
     out.sort(key=lambda pair: pair[0], reverse=True)
     return [review for _, review in out]
+
+
+def _publisher(name: str, url: str | None) -> dict[str, Any]:
+    name = (name or "").strip()
+    if not name:
+        raise UsageError("ClaimReview needs the publisher's name (the newsroom that reviewed the claims)")
+    publisher: dict[str, Any] = {"@type": "Organization", "name": name}
+    if url:
+        publisher["url"] = url.strip()
+    return publisher
+
+
+def _claims_of_reports(reports: Iterable[Report], article_urls: Sequence[str | None]) -> dict[str, _Reviewed]:
+    """The claims of checked articles by text hash, each with its article's URL when known."""
+    reviewed: dict[str, _Reviewed] = {}
+    for n, report in enumerate(reports):
+        article_url = _checked_url(article_urls[n] if n < len(article_urls) else None, "the article URL")
+        for checked in report.claims:
+            claim = checked.claim
+            key = text_hash(claim.span.text)
+            if key in reviewed:
+                continue
+            source = claim.attribution.source_id
+            if source == UNATTRIBUTED and report.document.publisher_id:
+                source = report.document.publisher_id  # the author's own voice: the outlet's claim
+            reviewed[key] = _Reviewed(
+                text=claim.span.text,
+                source=source,
+                source_name=claim.attribution.source_name,
+                published=report.document.published,
+                url=article_url,
+                language=claim.language,
+            )
+    return reviewed
+
+
+def _reviewed_item(
+    store: Store, item: _Reviewed | None, decisions: Sequence[EditorDecision]
+) -> _Reviewed | None:
+    """The claim a decision reviews: from the articles given, else the stored claim it is tied to (None
+    when neither); an article's claim that is also stored takes the stored URL when it has none."""
+    if item is None:
+        claim_id = next((d.claim_id for d in decisions if d.claim_id is not None), None)
+        stored = store.get(claim_id) if claim_id is not None else None
+        if stored is None:
+            return None
+        return _Reviewed(stored.text, stored.source, "", stored.published, stored.url, stored.language)
+    if item.url is None:
+        stored = next((store.get(d.claim_id) for d in decisions if d.claim_id is not None), None)
+        if stored is not None and stored.url:
+            return item._replace(url=stored.url)
+    return item
 
 
 def _checked_url(url: str | None, what: str) -> str | None:

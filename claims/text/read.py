@@ -44,7 +44,7 @@ def read_input(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Input
     p = Path(path)
     if not p.exists():
         if p.is_symlink():  # the link is there; what it points to is not, or it points back at itself
-            if _is_link_loop(p):
+            if is_link_loop(p):
                 raise InputError(f"{name}: is a symbolic link loop (following it leads back to itself)")
             raise InputError(f"{name}: is a broken symbolic link (what it points to does not exist)")
         raise InputError(f"{name}: no such file")
@@ -63,7 +63,8 @@ def read_input(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Input
     return decode_bytes(data, path=name, max_bytes=max_bytes)
 
 
-def _is_link_loop(path: Path) -> bool:
+def is_link_loop(path: Path) -> bool:
+    """Whether following ``path`` leads back to itself (a symbolic link loop)."""
     try:
         path.stat()
     except OSError as exc:
