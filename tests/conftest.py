@@ -34,6 +34,30 @@ def registry():
     return Registry.load()
 
 
+def terminal_text(renderable, *, color: bool, width: int = 100) -> str:
+    """What a terminal of ``width`` columns receives for ``renderable``, with or without colour codes."""
+    import io
+
+    from rich.console import Console
+
+    from claims.report.terminal import THEME
+
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=width,
+        theme=THEME,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    console.print(renderable)
+    return buf.getvalue()
+
+
 def shared(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():

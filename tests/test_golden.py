@@ -3,18 +3,16 @@
 Regenerate after an intended change with:  CLAIMS_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
 """
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from claims.checker import check_text
-from claims.report.terminal import THEME, report_view
+from claims.report.terminal import report_view
 from claims.types import InputText
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, terminal_text
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -24,20 +22,7 @@ def _render(name: str, registry, *, color: bool, bidi: bool = False) -> str:
     report = check_text(
         InputText(path.read_text(encoding="utf-8"), f"data/examples/{name}", "utf-8", "txt"), registry
     )
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=100,
-        theme=THEME,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
-    console.print(report_view(report, registry, bidi=bidi, width=100))
-    return buf.getvalue()
+    return terminal_text(report_view(report, registry, bidi=bidi, width=100), color=color)
 
 
 @pytest.mark.parametrize(

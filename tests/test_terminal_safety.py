@@ -1,20 +1,20 @@
 """What reaches a terminal: control codes from articles and the database are shown, never obeyed, and
 --bidi puts every Arabic line in visual order."""
 
-import io
 import re
 
 import pytest
 from bidi import get_display
-from rich.console import Console
 from typer.testing import CliRunner
 
 from claims.checker import check_text
 from claims.cli import app
-from claims.report.terminal import THEME, report_view
+from claims.report.terminal import report_view
 from claims.report.visible import visible
 from claims.store.db import EditorDecision
 from claims.types import DocumentInfo, Evidence, InputText, Verdict
+
+from .conftest import terminal_text
 
 PWN = "\x1b]0;PWNED\x07\x1b[2J"
 # raw control codes a terminal obeys (ESC is allowed only where rich itself writes colour, checked below)
@@ -55,20 +55,9 @@ class _Judge:
 
 
 def _print(report, registry, *, color: bool, bidi: bool = False, decisions=None) -> str:
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=100,
-        theme=THEME,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
+    return terminal_text(
+        report_view(report, registry, bidi=bidi, width=100, decisions=decisions), color=color
     )
-    console.print(report_view(report, registry, bidi=bidi, width=100, decisions=decisions))
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")
