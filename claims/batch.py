@@ -35,6 +35,8 @@ def expand_inputs(args: list[str], notes: list[str] | None = None) -> list[str]:
     out: list[str] = []
     try:
         for arg in args:
+            if not arg.strip():  # Path("") is the current directory: an unset variable would check it all
+                raise UsageError(f"{arg!r} is not a file name (an empty argument; an unset variable?)")
             path = Path(arg)
             if arg == "-":
                 out.append(arg)

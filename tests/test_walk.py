@@ -102,6 +102,16 @@ def test_the_same_article_given_twice_is_checked_once(tmp_path):
     assert f"claims: skipped 1 file already listed under another name ({article})" in result.stderr
 
 
+def test_an_empty_argument_is_a_usage_error_not_the_current_directory(tmp_path, monkeypatch):
+    """`claims check "$ARTICLE"` with the variable unset must not check every article under the cwd."""
+    (tmp_path / "a.txt").write_text(EN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check", "", "-f", "jsonl"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr == "claims: '' is not a file name (an empty argument; an unset variable?)\n"
+
+
 def test_a_walk_stops_at_a_bounded_depth_and_says_so(tmp_path):
     deep = tmp_path / "desk"
     for _ in range(batch.MAX_DEPTH + 1):
