@@ -87,7 +87,9 @@ def distractor_pools(shared: Path) -> dict[str, list[tuple[str, str, str]]]:
             if n and len(parts) == 3 and MIN_CHARS <= len(parts[1].strip()) <= MAX_CHARS:
                 pools["clef-en"].append((f"clef-en/{parts[0]}", parts[1].strip(), "en"))
     csv.field_size_limit(1 << 24)
-    with (data / "clef2021-2a" / "ar" / "dev_top50_candidates.tsv").open(encoding="utf-8", newline="") as handle:
+    with (data / "clef2021-2a" / "ar" / "dev_top50_candidates.tsv").open(
+        encoding="utf-8", newline=""
+    ) as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             vid, text = (row.get("vclaim_id") or "").strip(), " ".join((row.get("vclaim") or "").split())
             if vid and MIN_CHARS <= len(text) <= MAX_CHARS and re.search("[ء-ي]", text):
