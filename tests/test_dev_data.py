@@ -122,3 +122,97 @@ def test_no_record_copies_a_sentence_of_the_shared_data():
                 assert _normal(row[key]) not in sentences, (
                     f"{row['id']} {key} is a sentence of the shared data"
                 )
+
+
+# --- the builders that turn the committed files into evaluation inputs -------------------------------------
+
+
+def _load_script(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CLAIM = "أعلنت وزارة الخارجية الروسية دخول معاهدة الشراكة مع كوريا الشمالية حيز التنفيذ"
+ARTICLE = "\n".join(
+    [
+        "روسيا : المعاهدة مع بيونغ يانغ سارية المفعول",
+        "أعلنت وزارة الخارجية الروسية اليوم دخول معاهدة الشراكة الشاملة مع كوريا الشمالية حيز التنفيذ .",
+        "وقال محللون إن الاتفاقية تعكس تنامي التنسيق العسكري بين البلدين .",
+        "قصير",
+    ]
+)
+
+
+def _fake_unifiedfc(root: Path) -> Path:
+    dataset = root / "data" / "unifiedfc" / "dataset"
+    dataset.mkdir(parents=True)
+    record = {"id": "R-7", "claim": CLAIM, "fact": "true", "article": [ARTICLE], "stance": ["agree"]}
+    (dataset / "R-7.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return dataset
+
+
+def test_realistic_pairs_round_trip_through_positions_and_hashes(tmp_path):
+    script = _load_script("realistic_pairs")
+    shared_root = tmp_path / "shared"
+    dataset = _fake_unifiedfc(shared_root)
+    found = tmp_path / "candidates.jsonl"
+    assert script.main(["--shared", str(shared_root), "--candidates", "--out", str(found)]) == 0
+    candidates = _records(found)
+    # the line restating the claim ranks first; the 4-character line is too short to be stored
+    assert candidates[0]["evidence"].startswith("أعلنت وزارة الخارجية الروسية اليوم")
+    assert {(c["article"], c["line"]) for c in candidates} <= {(0, 0), (0, 1), (0, 2)}
+    labels = tmp_path / "labels.jsonl"
+    keep = ("id", "file", "claim_id", "article", "line", "hash", "rank")
+    labels.write_text(
+        "".join(json.dumps({**{k: c[k] for k in keep}, "label": "supports"}) + "\n" for c in candidates),
+        encoding="utf-8",
+    )
+    out = tmp_path / "pairs.jsonl"
+    assert script.main(["--shared", str(shared_root), "--labels", str(labels), "--out", str(out)]) == 0
+    pairs = _records(out)
+    assert [p["evidence"] for p in pairs] == [c["evidence"] for c in candidates]
+    assert all(p["claim"] == CLAIM and p["label"] == "supports" for p in pairs)
+
+    # the shared text changed under the labels: the build stops and names the record
+    changed = json.loads((dataset / "R-7.json").read_text(encoding="utf-8"))
+    changed["article"][0] = changed["article"][0].replace("اليوم", "أمس")
+    (dataset / "R-7.json").write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    assert script.main(["--shared", str(shared_root), "--labels", str(labels), "--out", str(out)]) == 1
+
+
+@pytest.mark.parametrize("script", ["realistic_pairs", "xling_retrieval"])
+def test_builders_without_shared_folder_say_so_and_exit_0(script, tmp_path, capsys):
+    out = tmp_path / "never"
+    assert _load_script(script).main(["--shared", str(tmp_path / "nowhere"), "--out", str(out)]) == 0
+    message = capsys.readouterr().out.strip()
+    assert message.endswith("nothing to do.") and "\n" not in message
+    assert not out.exists()
+
+
+def test_retrieval_sets_take_queries_and_relevant_documents_from_the_pair_files(tmp_path):
+    for part in ("kcna", "unifiedfc", "clef2021-2a"):
+        if not (SHARED / part).exists():
+            pytest.skip(f"../shared/data/{part} is not present")
+    out = tmp_path / "sets"
+    assert _load_script("xling_retrieval").main(["--shared", str(SHARED.parent), "--out", str(out)]) == 0
+    pairs = {r["id"]: r for name in PAIR_FILES for r in _records(DEV / name)}
+    for name, query_lang, doc_lang in (("ar2en", "ar", "en"), ("en2ar", "en", "ar"), ("ar-para", "ar", "ar")):
+        docs = {d["id"]: d for d in _records(out / name / "corpus.jsonl")}
+        queries = _records(out / name / "queries.jsonl")
+        assert len(docs) - sum(d.startswith(("xl-", "ap-")) for d in docs) >= 10_000
+        assert {d["language"] for d in docs.values()} == {"ar", "en"}
+        qrels = [line.split("\t") for line in (out / name / "qrels.tsv").read_text().splitlines()]
+        assert len(qrels) == len(queries) >= 45
+        for q, (qid, _, docid, rel) in zip(queries, qrels, strict=True):
+            pair = pairs[qid]
+            assert q["text"] == pair["claim"] and q["language"] == query_lang
+            assert docs[docid]["text"] == pair["evidence"] and docs[docid]["language"] == doc_lang
+            assert rel == "1"
+    # the contradicting variant of each paraphrased sentence is in the paraphrase corpus
+    corpus = {d["id"] for d in _records(out / "ar-para" / "corpus.jsonl")}
+    variants = [line.split("\t") for line in (out / "ar-para" / "variants.tsv").read_text().splitlines()]
+    assert variants and all(good in corpus and bad in corpus for _, good, bad in variants)
