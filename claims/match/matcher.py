@@ -4,6 +4,12 @@ The claims database gives candidates (``retrieve.candidates``: one batched full-
 rapidfuzz ``cdist`` for the whole article); each candidate is related to the claim (``relate``); claims
 of the same article by other sources count as evidence too. ``verdict.verdict_for`` turns the evidence into
 a verdict. Nothing here writes to the store.
+
+When the store holds sentence vectors, the article's claims are encoded once (``claims.encoder``): their
+vectors go to retrieval, which then also finds stored claims in other languages, and each pair's cosine
+goes to ``relate`` with the evidence's language. Without vectors the encoder is never loaded, and a claim
+meets only stored claims in its own script. ``same_language`` keeps each claim to stored claims in its
+own language.
 """
 
 from __future__ import annotations
