@@ -23,6 +23,7 @@ from claims.checker import check_text
 from claims.match import matcher as matcher_module
 from claims.match.matcher import StoreMatcher, compared_text
 from claims.match.relation import UNRELATED, Relation, relate
+from claims.match.retrieve import candidates
 from claims.match.verdict import verdict_for
 from claims.report.csv import COLUMNS, render_csv
 from claims.report.html import render_html
@@ -297,6 +298,18 @@ def test_the_reason_says_when_stored_claims_in_another_language_were_compared(
     assert verdict.reason == reason
 
 
+def test_english_evidence_the_relation_calls_the_same_statement_corroborates(registry):
+    """Across languages the score is the encoder's cosine x 100, and relate calls a pair the same
+    statement from 55 on; in the claim's own language a score of 56 is only a loose paraphrase."""
+    english = replace(_evidence("yonhap", "Yonhap", "en"), score=56.1)
+    arabic = replace(english, text=TREATY_AR, language="ar")
+    assert (
+        verdict_for(_claim(), "russia-mfa", [english], registry, languages_compared=["en"]).label
+        == "corroborated"
+    )
+    assert verdict_for(_claim(), "russia-mfa", [arabic], registry).label == "single-source"
+
+
 def test_the_languages_compared_and_the_date_share_one_parenthesis(registry):
     verdict = verdict_for(
         _claim(),
@@ -499,12 +512,17 @@ def test_the_api_takes_same_language_in_the_query_the_body_or_a_form(tmp_path):
 def _capable() -> bool:
     from claims.store.db import Store
 
-    return hasattr(Store, "has_vectors") and "similarity" in inspect.signature(relate).parameters
+    return (
+        hasattr(Store, "has_vectors")
+        and "vectors" in inspect.signature(candidates).parameters
+        and "similarity" in inspect.signature(relate).parameters
+    )
 
 
 end_to_end = pytest.mark.skipif(
     not _capable(),
-    reason="needs Store.has_vectors (stored vectors) and relate(..., similarity=) (matching across languages)",
+    reason="needs stored vectors (Store.has_vectors), retrieval by them (candidates(..., vectors=)) and "
+    "relations across languages (relate(..., similarity=))",
 )
 
 

@@ -14,7 +14,16 @@ from typing import Protocol
 
 from claims.registry import Registry
 from claims.resources import load_toml
-from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, Claim, DocumentInfo, Evidence, Verdict
+from claims.types import (
+    ANONYMOUS,
+    UNATTRIBUTED,
+    UNREGISTERED,
+    Claim,
+    DocumentInfo,
+    Evidence,
+    Verdict,
+    same_language,
+)
 
 NO_SOURCE = (UNATTRIBUTED, ANONYMOUS, UNREGISTERED)
 
@@ -37,6 +46,9 @@ class Policy:
     min_sources: int = 1  # independent supporting sources needed to corroborate
     min_support: float = 60.0  # similarity score a supporting claim needs (relate: 50 = paraphrase)
     min_contradiction: float = 50.0  # similarity score a contradicting claim needs
+    # A supporting claim in another language than the claim's: its score is the sentence encoder's cosine
+    # x 100, and relate calls a pair the same statement from 55 on (SAME_EVENT in match/relation).
+    min_support_across: float = 55.0
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +94,12 @@ def verdict_for(
         for e in usable
         if e.relation == "contradicts" and e.score >= policy.min_contradiction and e.source_id != origin
     ]
-    supporting = [e for e in usable if e.relation == "supports" and e.score >= policy.min_support]
+    supporting = [
+        e
+        for e in usable
+        if e.relation == "supports"
+        and e.score >= (policy.min_support_across if _across(e, claim) else policy.min_support)
+    ]
     shown = tuple(sorted(contradicting, key=lambda e: -e.score) + sorted(supporting, key=lambda e: -e.score))
     notes = [
         _languages_note(claim.language, languages_compared, found=bool(contradicting or supporting)),
@@ -133,6 +150,11 @@ def _single_reason(origin: str, supporting: Sequence[Evidence], registry: Regist
         subject = f"{label} ({', '.join(listed)})" if listed else label
         plural = _plural_label(label)
     return f"only {subject} {'report' if plural else 'reports'} this: no independent source"
+
+
+def _across(evidence: Evidence, claim: Claim) -> bool:
+    """Whether the evidence is in another language than the claim (unknown: not)."""
+    return evidence.language is not None and not same_language(evidence.language, claim.language)
 
 
 def _languages_note(language: str, compared: Iterable[str], *, found: bool) -> str:
