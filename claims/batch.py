@@ -350,7 +350,12 @@ _worker: Callable[[str], Report] | None = None
 
 
 def make_checker(
-    sources: str | None, db: str | None, as_of: str | None, min_sources: int, max_bytes: int
+    sources: str | None,
+    db: str | None,
+    as_of: str | None,
+    min_sources: int,
+    max_bytes: int,
+    same_language: bool = False,
 ) -> Callable[[str], Report]:
     """A function from a path to its report, with its own registry and database connection. The database
     is opened when the first article has been read: an unreadable article is reported as such (exit 3)
@@ -367,7 +372,9 @@ def make_checker(
         if url is None:
             return None
         store = open_store(url, read_only=True)
-        return open_matcher(store, registry, min_sources=min_sources, as_of=as_of)
+        return open_matcher(
+            store, registry, min_sources=min_sources, as_of=as_of, same_language=same_language
+        )
 
     def check(path: str) -> Report:
         source = read_input(path, max_bytes=max_bytes)

@@ -12,8 +12,9 @@
 ========================  =====================================================================  ======
 endpoint                  what it does                                                            writes
 ========================  =====================================================================  ======
-``POST /v1/check``        JSON ``{"text", "path"?, "as_of"?}`` or a multipart upload ``file``:    no
-                          the version-1 report, as ``claims check --format json`` prints it
+``POST /v1/check``        JSON ``{"text", "path"?, "as_of"?, "same_language"?}`` or a            no
+                          multipart upload ``file``: the version-1 report, as
+                          ``claims check --format json`` prints it
 ``GET /v1/claims``        ``?q=&limit=&language=&as_of=``: stored claims sharing words with q     no
 ``POST /v1/claims``       a JSON array of claim records (the contract's import fields)            yes
 ``GET /v1/sources``       ``?q=&limit=``: the source registry                                     no
@@ -110,6 +111,9 @@ class CheckRequest(BaseModel):
         "with <html) makes it read as a page. Never read from the server's disk.",
     )
     as_of: str | None = Field(None, description="Ignore evidence published after this date (YYYY-MM-DD).")
+    same_language: bool = Field(
+        False, description="Compare each claim only with stored claims in its own language."
+    )
 
 
 class ClaimRecordIn(BaseModel):
@@ -154,6 +158,10 @@ def _body_doc(schema: dict[str, Any], *, multipart: bool = False) -> dict[str, A
                     },
                     "path": {"type": "string", "description": "Overrides the file's name as document.path"},
                     "as_of": {"type": "string", "description": "YYYY-MM-DD"},
+                    "same_language": {
+                        "type": "boolean",
+                        "description": "Only stored claims in the claim's language",
+                    },
                 },
             }
         }
@@ -364,6 +372,9 @@ def _add_check_routes(app: FastAPI, service: _Service) -> None:
         min_sources: Annotated[
             int, Query(ge=1, le=20, description="Independent sources needed to corroborate.")
         ] = 1,
+        same_language: Annotated[
+            bool, Query(description="Compare each claim only with stored claims in its own language.")
+        ] = False,
     ) -> JSONResponse:
         """Check an article: the version-1 report, exactly as `claims check --format json` prints it.
 
@@ -377,18 +388,20 @@ def _add_check_routes(app: FastAPI, service: _Service) -> None:
             data = await upload.read()
             path = _form_text(form.get("path")) or PurePath(upload.filename or "").name or "-"
             as_of = _form_text(form.get("as_of")) or as_of
+            same_language = _form_flag(form.get("same_language"), same_language)
         elif is_json(kind):
             body = validated(CheckRequest, await json_body(request))
             check_string(body.text, "text", "the body", UsageError)
             data, path = body.text.encode("utf-8"), body.path
             as_of = body.as_of or as_of
+            same_language = body.same_language or same_language
         else:
             raise HTTPException(
                 415, 'send JSON {"text": "…"} (Content-Type: application/json) or a multipart upload "file"'
             )
         _check_date(as_of, "as_of")
         assert service.checks is not None
-        job = CheckJob(data, path, as_of, min_sources)
+        job = CheckJob(data, path, as_of, min_sources, same_language)
         report = await service.checks.run(job, large=len(data) > LARGE_CHECK_BYTES)
         return Response(report, media_type="application/json")
 
@@ -473,6 +486,26 @@ def _form_text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     return value.strip() or None
+
+
+def _form_flag(value: Any, default: bool) -> bool:
+    """A true/false form field (true, false, 1, 0, yes, no); absent or empty: ``default``."""
+    text = _form_text(value)
+    if text is None:
+        return default
+    flag = {
+        "true": True,
+        "1": True,
+        "yes": True,
+        "on": True,
+        "false": False,
+        "0": False,
+        "no": False,
+        "off": False,
+    }
+    if text.lower() not in flag:
+        raise UsageError(f"same_language: {text[:40]!r} is not true or false")
+    return flag[text.lower()]
 
 
 def _check_date(value: str | None, what: str) -> None:

@@ -24,6 +24,7 @@ class CheckJob:
     path: str
     as_of: str | None
     min_sources: int
+    same_language: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,12 @@ class _Checker:
 
         source = decode_bytes(job.data, path=job.path, max_bytes=self.settings.max_body)
         report, decisions = check_source(
-            source, self.registry, self._open_store(), min_sources=job.min_sources, as_of=job.as_of
+            source,
+            self.registry,
+            self._open_store(),
+            min_sources=job.min_sources,
+            as_of=job.as_of,
+            same_language=job.same_language,
         )
         content = report_dict(report, self.registry, decisions)
         # What starlette's JSONResponse would send.

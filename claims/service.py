@@ -79,13 +79,21 @@ def open_store(db: str | None, *, read_only: bool = False, migrate: bool = True)
 
 
 def open_matcher(
-    store: Store, registry: Registry, *, min_sources: int = 1, as_of: str | None = None
+    store: Store,
+    registry: Registry,
+    *,
+    min_sources: int = 1,
+    as_of: str | None = None,
+    same_language: bool = False,
 ) -> StoreMatcher:
-    """The matcher that judges claims against ``store``."""
+    """The matcher that judges claims against ``store``; ``same_language`` compares each claim only with
+    stored claims in its own language."""
     from claims.match.matcher import StoreMatcher
     from claims.match.verdict import Policy
 
-    return StoreMatcher(store, registry, Policy(min_sources=min_sources), as_of=as_of)
+    return StoreMatcher(
+        store, registry, Policy(min_sources=min_sources), as_of=as_of, same_language=same_language
+    )
 
 
 # -- checking ----------------------------------------------------------------------------------------
@@ -98,6 +106,7 @@ def check_source(
     *,
     min_sources: int = 1,
     as_of: str | None = None,
+    same_language: bool = False,
 ) -> tuple[Report, dict[str, EditorDecision] | None]:
     """An article's report, matched against ``store`` when there is one, with the editors' decisions on
     its claims (None without a store)."""
@@ -107,7 +116,8 @@ def check_source(
         return check_text(source, registry), None
     from claims.decisions import decisions_for_report
 
-    report = check_text(source, registry, open_matcher(store, registry, min_sources=min_sources, as_of=as_of))
+    matcher = open_matcher(store, registry, min_sources=min_sources, as_of=as_of, same_language=same_language)
+    report = check_text(source, registry, matcher)
     return report, decisions_for_report(store, report)
 
 

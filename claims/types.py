@@ -109,6 +109,14 @@ class Evidence:
     score: float
     relation: str  # supports | contradicts | unrelated
     why: str
+    # The evidence's language (ar, en, ...): the stored claim's, or the article line's for a claim of the
+    # same article; None when unknown.
+    language: str | None = None
+
+
+def same_language(a: str | None, b: str | None) -> bool:
+    """Whether two language codes name one language ("ar" and "ar-EG" do); an unknown one matches none."""
+    return bool(a) and bool(b) and a.split("-")[0].lower() == b.split("-")[0].lower()  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)

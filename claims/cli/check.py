@@ -60,6 +60,13 @@ def check(
     min_sources: Annotated[
         int, typer.Option("--min-sources", min=1, help="Independent sources needed to corroborate a claim.")
     ] = 1,
+    same_language: Annotated[
+        bool,
+        typer.Option(
+            "--same-language",
+            help="Compare each claim only with stored claims in its own language (no matching across languages).",
+        ),
+    ] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Check this many articles at once.")] = 1,
     output_dir: Annotated[
         Path | None, typer.Option("--output-dir", help="Write one report per article into this directory.")
@@ -86,7 +93,7 @@ def check(
     if as_of is not None:
         common.guarded(debug, parse_date, as_of, "--as-of")
     paths = common.guarded(debug, common.input_paths, files)
-    args = (str(sources) if sources else None, db, as_of, min_sources, max_bytes)
+    args = (str(sources) if sources else None, db, as_of, min_sources, max_bytes, same_language)
     reports = common.guarded(debug, _check_all, paths, jobs, args, output_dir, fmt, registry)
     if output_dir is None:
         decisions = common.guarded(debug, decisions_for, reports, db)

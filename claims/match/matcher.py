@@ -4,14 +4,23 @@ The claims database gives candidates (``retrieve.candidates``: one batched full-
 rapidfuzz ``cdist`` for the whole article); each candidate is related to the claim (``relate``); claims
 of the same article by other sources count as evidence too. ``verdict.verdict_for`` turns the evidence into
 a verdict. Nothing here writes to the store.
+
+When the store holds sentence vectors, the article's claims are encoded once (``claims.encoder``): their
+vectors go to retrieval, which then also finds stored claims in other languages, and each pair's cosine
+goes to ``relate`` with the evidence's language. Without vectors the encoder is never loaded, and a claim
+meets only stored claims in its own script. ``same_language`` keeps each claim to stored claims in its
+own language.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 from claims.lang.tokens import tokenize
 from claims.match.relation import UNRELATED, relate
@@ -19,7 +28,10 @@ from claims.match.relation.polarity import find_negations
 from claims.match.retrieve import candidates
 from claims.match.verdict import Policy, origin_of, verdict_for
 from claims.registry import Registry
-from claims.types import UNATTRIBUTED, Claim, DocumentInfo, Evidence, Verdict
+from claims.types import UNATTRIBUTED, Claim, DocumentInfo, Evidence, Verdict, same_language
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # A contradiction that rests only on a different name (Iran instead of North Korea) may just be another
 # event; it needs a near-identical statement to count.
@@ -74,14 +86,57 @@ def clauses(text: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
-def _best_relation(text: str, evidence: str, language: str, rating: str | None = None):  # type: ignore[no-untyped-def]
-    """The usable relation of ``evidence`` to the claim or to one of its clauses, the strongest first."""
+def _best_relation(
+    texts: Sequence[str],
+    evidence: str,
+    language: str,
+    rating: str | None = None,
+    *,
+    evidence_language: str | None = None,
+    similarities: Sequence[float] | None = None,
+):  # type: ignore[no-untyped-def]
+    """The usable relation of ``evidence`` to the claim or to one of its clauses (``texts``: the claim's
+    compared text, then its :func:`clauses`), the strongest first, and whether the two were compared at
+    all (another language without vectors is not). ``similarities`` are the encoder's cosines of each
+    of ``texts`` with the evidence."""
     best = None
-    for candidate in [text, *clauses(text)]:
-        rel = relate(candidate, evidence, language, rating)
+    compared = False
+    for k, candidate in enumerate(texts):
+        similarity = similarities[k] if similarities is not None else None
+        rel = _relate(candidate, evidence, language, rating, evidence_language, similarity)
+        compared = compared or not (rel.label == UNRELATED and rel.cue == "language")
         if _usable(rel) and (best is None or rel.score > best.score):
             best = rel
-    return best
+    return best, compared
+
+
+@cache
+def _keywords(function: Callable[..., object]) -> frozenset[str]:
+    """The parameter names ``function`` accepts: ``relate`` and ``candidates`` take the vector-era keywords
+    (``similarity``, ``vectors``, ...) only once those parts are in."""
+    return frozenset(inspect.signature(function).parameters)
+
+
+def _relate(
+    claim: str,
+    evidence: str,
+    language: str,
+    rating: str | None,
+    evidence_language: str | None,
+    similarity: float | None,
+):  # type: ignore[no-untyped-def]
+    accepts = _keywords(relate)
+    extra: dict[str, object] = {}
+    if "evidence_language" in accepts:
+        extra["evidence_language"] = evidence_language
+    if "similarity" in accepts and similarity is not None:
+        extra["similarity"] = similarity
+    return relate(claim, evidence, language, rating, **extra)
+
+
+def _has_vectors(store: object) -> bool:
+    has = getattr(store, "has_vectors", None)
+    return bool(has()) if callable(has) else False
 
 
 # Claims of the same article compared with each claim: the closest few by wording among the claims of
@@ -141,24 +196,105 @@ class StoreMatcher:
     policy: Policy = field(default_factory=Policy)
     as_of: str | None = None
     limit: int = 10
+    # Compare only stored claims (and lines of the article) in the claim's own language, as before
+    # matching across languages: `claims check --same-language`.
+    same_language: bool = False
+
+    def __post_init__(self) -> None:
+        # The encoder is needed only when the store holds vectors; it then loads while spaCy does.
+        self._vectors = _has_vectors(self.store)
+        if self._vectors:
+            from claims import encoder
+
+            encoder.preload()
 
     def judge(self, claims: Sequence[Claim], document: DocumentInfo) -> list[Verdict]:
         texts = [compared_text(c) for c in claims]
-        found = candidates(self.store, texts, limit=self.limit, as_of=self.as_of, registry=self.registry)  # type: ignore[arg-type]
+        parts = [[t, *clauses(t)] for t in texts]
+        vectors = self._encode(parts)
+        found = self._candidates(texts, vectors)
+        if self.same_language:
+            found = [
+                [h for h in hits if same_language(h.language, c.language)]
+                for c, hits in zip(claims, found, strict=True)
+            ]
+        stored = self._stored_vectors(found) if vectors is not None else {}
         origins = [origin_of(c, document) for c in claims]
         usable = [c.attribution.source_id != UNATTRIBUTED for c in claims]
         neighbours = _closest_others(texts, origins, usable)
         verdicts = []
-        for i, (claim, text, hits) in enumerate(zip(claims, texts, found, strict=True)):
-            evidence = [e for h in hits if (e := self._stored_evidence(claim, text, h)) is not None]
-            evidence += self._same_article(i, neighbours[i], claims, texts, origins, document)
-            verdicts.append(verdict_for(claim, origins[i], evidence, self.registry, self.policy, self.as_of))
+        for i, (claim, hits) in enumerate(zip(claims, found, strict=True)):
+            evidence: list[Evidence] = []
+            compared: list[str] = []
+            for hit in hits:
+                sims = _cosines(vectors[i], stored.get(hit.id)) if vectors is not None else None
+                rel, was_compared = _best_relation(
+                    parts[i],
+                    hit.text,
+                    claim.language,
+                    hit.rating,
+                    evidence_language=hit.language,
+                    similarities=sims,
+                )
+                if was_compared:
+                    compared.append(hit.language)
+                if rel is not None:
+                    evidence.append(self._stored_evidence(hit, rel))
+            evidence += self._same_article(i, neighbours[i], claims, parts, texts, origins, document, vectors)
+            verdicts.append(
+                verdict_for(
+                    claim,
+                    origins[i],
+                    evidence,
+                    self.registry,
+                    self.policy,
+                    self.as_of,
+                    languages_compared=compared,
+                )
+            )
         return verdicts
 
-    def _stored_evidence(self, claim: Claim, text: str, hit) -> Evidence | None:  # type: ignore[no-untyped-def]
-        rel = _best_relation(text, hit.text, claim.language, hit.rating)
-        if rel is None:
+    def _encode(self, parts: Sequence[Sequence[str]]) -> list[np.ndarray] | None:
+        """The encoder's vectors of each claim's compared text and clauses (one batch for the article), or
+        None when the store holds no vectors."""
+        if not self._vectors or not parts:
             return None
+        from claims import encoder
+
+        flat = encoder.encode([t for p in parts for t in p])
+        out, start = [], 0
+        for p in parts:
+            out.append(flat[start : start + len(p)])
+            start += len(p)
+        return out
+
+    def _candidates(self, texts: Sequence[str], vectors: Sequence[np.ndarray] | None):  # type: ignore[no-untyped-def]
+        accepts = _keywords(candidates)
+        extra: dict[str, object] = {}
+        if vectors is not None and "vectors" in accepts:
+            import numpy as np
+
+            extra["vectors"] = np.stack([v[0] for v in vectors])
+        if self.same_language and "same_language" in accepts:
+            extra["same_language"] = True
+        return candidates(
+            self.store,  # type: ignore[arg-type]
+            texts,
+            limit=self.limit,
+            as_of=self.as_of,
+            registry=self.registry,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def _stored_vectors(self, found: Sequence[Sequence]) -> dict[int, np.ndarray]:  # type: ignore[type-arg]
+        """The stored vectors of the candidates (claims stored before their vectors have none)."""
+        ids = list(dict.fromkeys(h.id for hits in found for h in hits))
+        vectors_for = getattr(self.store, "vectors_for", None)
+        if not ids or not callable(vectors_for):
+            return {}
+        return vectors_for(ids)
+
+    def _stored_evidence(self, hit, rel) -> Evidence:  # type: ignore[no-untyped-def]
         name = self.registry.name_of
         source, why = hit.source, rel.why
         if rel.cue == "rating" and hit.publisher:
@@ -177,6 +313,7 @@ class StoreMatcher:
             rel.score,
             rel.label,
             why,
+            hit.language,
         )
 
     def _same_article(
@@ -184,15 +321,23 @@ class StoreMatcher:
         i: int,
         others: Sequence[int],
         claims: Sequence[Claim],
+        parts: Sequence[Sequence[str]],
         texts: Sequence[str],
         origins: Sequence[str],
         document: DocumentInfo,
+        vectors: Sequence[np.ndarray] | None,
     ) -> list[Evidence]:
         """Other claims of the article by other sources: a "read also" item may contradict the body."""
         out = []
         for j in others:
             other = claims[j]
-            rel = _best_relation(texts[i], texts[j], claims[i].language)
+            language = other.language or document.language
+            if self.same_language and not same_language(language, claims[i].language):
+                continue
+            sims = _cosines(vectors[i], vectors[j][0]) if vectors is not None else None
+            rel, _ = _best_relation(
+                parts[i], texts[j], claims[i].language, evidence_language=language, similarities=sims
+            )
             if rel is None or rel.cue == "names":
                 continue
             out.append(
@@ -206,6 +351,16 @@ class StoreMatcher:
                     rel.score,
                     rel.label,
                     f"{rel.why} (same article, line {other.line})",
+                    language,
                 )
             )
         return out
+
+
+def _cosines(texts: np.ndarray, evidence: np.ndarray | None) -> list[float] | None:
+    """The cosine of each of a claim's text vectors with the evidence's vector (None without one)."""
+    if evidence is None:
+        return None
+    from claims.encoder import cosine
+
+    return [float(x) for x in cosine(texts, evidence)[:, 0]]

@@ -14,7 +14,16 @@ from typing import Protocol
 
 from claims.registry import Registry
 from claims.resources import load_toml
-from claims.types import ANONYMOUS, UNATTRIBUTED, UNREGISTERED, Claim, DocumentInfo, Evidence, Verdict
+from claims.types import (
+    ANONYMOUS,
+    UNATTRIBUTED,
+    UNREGISTERED,
+    Claim,
+    DocumentInfo,
+    Evidence,
+    Verdict,
+    same_language,
+)
 
 NO_SOURCE = (UNATTRIBUTED, ANONYMOUS, UNREGISTERED)
 
@@ -37,6 +46,9 @@ class Policy:
     min_sources: int = 1  # independent supporting sources needed to corroborate
     min_support: float = 60.0  # similarity score a supporting claim needs (relate: 50 = paraphrase)
     min_contradiction: float = 50.0  # similarity score a contradicting claim needs
+    # A supporting claim in another language than the claim's: its score is the sentence encoder's cosine
+    # x 100, and relate calls a pair the same statement from 55 on (SAME_EVENT in match/relation).
+    min_support_across: float = 55.0
 
 
 @lru_cache(maxsize=1)
@@ -69,8 +81,12 @@ def verdict_for(
     registry: Registry,
     policy: Policy = Policy(),
     as_of: str | None = None,
+    *,
+    languages_compared: Iterable[str] = (),
 ) -> Verdict:
-    """The verdict on ``claim`` (by ``origin``) given related stored claims."""
+    """The verdict on ``claim`` (by ``origin``) given related stored claims. ``languages_compared`` are
+    the languages of the stored claims compared with it: when another language than the claim's is among
+    them, the reason says so."""
     usable = [e for e in evidence if as_of is None or e.published is None or e.published <= as_of]
     relays = claim.attribution.via
     contradicting = [
@@ -78,9 +94,18 @@ def verdict_for(
         for e in usable
         if e.relation == "contradicts" and e.score >= policy.min_contradiction and e.source_id != origin
     ]
-    supporting = [e for e in usable if e.relation == "supports" and e.score >= policy.min_support]
+    supporting = [
+        e
+        for e in usable
+        if e.relation == "supports"
+        and e.score >= (policy.min_support_across if _across(e, claim) else policy.min_support)
+    ]
     shown = tuple(sorted(contradicting, key=lambda e: -e.score) + sorted(supporting, key=lambda e: -e.score))
-    suffix = f" (evidence up to {as_of})" if as_of else ""
+    notes = [
+        _languages_note(claim.language, languages_compared, found=bool(contradicting or supporting)),
+        f"evidence up to {as_of}" if as_of else "",
+    ]
+    suffix = f" ({'; '.join(n for n in notes if n)})" if any(notes) else ""
     if contradicting:
         top = max(contradicting, key=lambda e: e.score)
         more = f"; {len(contradicting) - 1} more" if len(contradicting) > 1 else ""
@@ -125,6 +150,39 @@ def _single_reason(origin: str, supporting: Sequence[Evidence], registry: Regist
         subject = f"{label} ({', '.join(listed)})" if listed else label
         plural = _plural_label(label)
     return f"only {subject} {'report' if plural else 'reports'} this: no independent source"
+
+
+def _across(evidence: Evidence, claim: Claim) -> bool:
+    """Whether the evidence is in another language than the claim (unknown: not)."""
+    return evidence.language is not None and not same_language(evidence.language, claim.language)
+
+
+def _languages_note(language: str, compared: Iterable[str], *, found: bool) -> str:
+    """``compared with stored claims in English too`` when stored claims in another language than the
+    claim's were compared; with nothing found, every language searched: ``stored claims in Arabic and
+    English compared``. Empty when only the claim's own language was compared."""
+    own = _primary(language)
+    others = _unique(_primary(c) for c in compared if c and _primary(c) != own)
+    if not others:
+        return ""
+    if found:
+        return f"compared with stored claims in {_and([language_name(c) for c in others])} too"
+    return f"stored claims in {_and([language_name(c) for c in [own, *others]])} compared"
+
+
+def _primary(code: str) -> str:
+    return code.split("-")[0].lower()
+
+
+def language_name(code: str) -> str:
+    """A language's English name ("Arabic") from the language layer; the code itself for a language it
+    does not read."""
+    from claims import lang
+
+    try:
+        return lang.get(code).name
+    except lang.UnsupportedLanguage:
+        return code
 
 
 def _unique(names: Iterable[str]) -> list[str]:

@@ -40,6 +40,7 @@ COLUMNS = [
     "editor_note",
     "editor",
     "decided_at",
+    "evidence_language",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -58,7 +59,8 @@ def render_csv(
     decisions: Sequence[Mapping[str, EditorDecision] | None] | None = None,
 ) -> str:
     """The claims of ``reports`` as CSV; ``decisions`` (one mapping of claim id to editor's decision per
-    report, see ``claims.decisions.decisions_for_report``) fills the editor_* columns."""
+    report, see ``claims.decisions.decisions_for_report``) fills the editor_* columns. ``evidence_language``
+    lists the languages of the claim's evidence (``en``, ``ar en``), space-separated like ``via``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -88,6 +90,7 @@ def render_csv(
                 d.note if d else "",
                 (d.editor or "") if d else "",
                 d.created_at if d else "",
+                " ".join(dict.fromkeys(e.language for e in v.evidence if e.language)),
             ]
             writer.writerow([cell(x) for x in row])
     return out.getvalue()

@@ -67,7 +67,13 @@ function show(id) {
     for (const e of c.evidence) {
       const li = document.createElement('li');
       li.textContent = e.relation + ': ' + e.source.name + ', ' + (e.published || 'undated') +
-        ' (score ' + Math.round(e.score) + ', ' + e.why + '): ' + e.text;
+        ' (score ' + Math.round(e.score) + ', ' + e.why + '): ';
+      // the evidence's own direction and language: an English statement beside an Arabic claim
+      const text = document.createElement('span');
+      text.setAttribute('dir', 'auto');
+      if (e.language) text.setAttribute('lang', e.language);
+      text.textContent = e.text;
+      li.append(text);
       ul.append(li);
     }
     panel.append(ul);

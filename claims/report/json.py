@@ -87,6 +87,7 @@ def claim_dict(
             {
                 "claim_id": e.claim_id,
                 "text": e.text,
+                "language": e.language,
                 "source": {"id": e.source_id, "name": e.source_name},
                 "published": e.published,
                 "url": e.url,

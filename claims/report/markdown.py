@@ -11,7 +11,7 @@ from claims.registry import Registry
 from claims.report import Decisions, RenderOptions, each
 from claims.report.json import source_dict
 from claims.report.visible import visible
-from claims.types import VERDICTS, Report
+from claims.types import VERDICTS, Evidence, Report, same_language
 
 if TYPE_CHECKING:
     from claims.store.db import EditorDecision
@@ -60,9 +60,20 @@ def render_markdown(
             verdict += f" · **editor: {decision.verdict}** — {md_escape(decision.note)}"
         lines.append(
             f"| {_MARK[v.label]} | {c.line} | {md_escape(c.span.text)} | {md_escape(who)} | {verdict} | "
-            f"{md_escape(v.reason)} |"
+            f"{md_escape(v.reason)}{_foreign_evidence(c.language, v.evidence)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _foreign_evidence(language: str, evidence: Sequence[Evidence]) -> str:
+    """The evidence in another language than the claim's, after the reason: `` · [en] supports, TASS:
+    text``. A reader cannot guess it from the claim's words, so it is quoted (the table lists no other
+    evidence)."""
+    return "".join(
+        f" · \\[{md_escape(e.language)}\\] {e.relation}, {md_escape(e.source_name)}: {md_escape(e.text)}"
+        for e in evidence
+        if e.language and not same_language(e.language, language)
+    )
 
 
 def render(

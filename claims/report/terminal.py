@@ -28,6 +28,7 @@ from claims.types import (
     Evidence,
     Report,
     Skipped,
+    same_language,
 )
 
 # A file report of the terminal view holds the JSON report (see the CLI's --output-dir).
@@ -187,13 +188,14 @@ def _claim(c: CheckedClaim, registry: Registry, bidi_width: int = 0, decision=No
         d.append(f" {shown(decision.note)}{shown(who)}")
         lines.append(Padding(d, (0, 0, 0, 5)))
     for e in verdict.evidence:
-        lines.extend(_evidence(e, bidi_width))
+        lines.extend(_evidence(e, bidi_width, claim.language))
     return Group(*lines)
 
 
-def _evidence(e: Evidence, bidi_width: int = 0) -> list[RenderableType]:
-    """One stored claim used as evidence: relation, source, date, score and why, then its text. With
-    ``--bidi`` the text goes on lines of its own, reordered like the claim's."""
+def _evidence(e: Evidence, bidi_width: int = 0, language: str | None = None) -> list[RenderableType]:
+    """One stored claim used as evidence: relation, source, date, score and why, then its text, marked
+    ``[en]`` when its language is not the claim's (``language``). With ``--bidi`` the text goes on lines of
+    its own, reordered like the claim's."""
     shown = _line_shower(bool(bidi_width))
     ev = Text(
         f"{e.relation}: ", style=f"claim.{'disputed' if e.relation == 'contradicts' else 'corroborated'}"
@@ -202,6 +204,8 @@ def _evidence(e: Evidence, bidi_width: int = 0) -> list[RenderableType]:
         f"{shown(e.source_name)}, {e.published or 'undated'}, score {e.score:.0f} — {shown(e.why)}: ",
         style="reason",
     )
+    if e.language and language and not same_language(e.language, language):
+        ev.append(f"[{visible(e.language)}] ", style="header")
     if not bidi_width:
         ev.append(visible(e.text, newlines=True))
         return [Padding(ev, (0, 0, 0, 7))]
