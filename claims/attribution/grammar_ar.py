@@ -30,6 +30,8 @@ class ArabicRules(Rules):
         """Where the clause introduced by ``cue`` starts: after a comma, or at a reporting verb carrying
         «و» that its subject and a complementiser follow."""
         i = cue.start
+        if i > 0 and s.toks[i - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
+            return None  # «…، قد وصف»: «قد» binds the verb to the subject before it (وكان X، …، قد)
         j = self._before_connectors(s, i)
         if j >= 0 and s.toks[j].text in COMMAS:
             return j + 1
@@ -86,6 +88,8 @@ class ArabicRules(Rules):
             if t.text in COMMAS and k - j >= 2:
                 break
             j -= 1
+        while k - 1 > j and s.toks[k - 1].norm in self.lexicon.np_stop:
+            k -= 1  # «… الكاظمي أمس أكد»: a time word after the name is not part of it
         if j < k and (j in s.mention_at or self._can_open_subject(s.toks[j])):
             m = s.best_mention_in(j, k)
             bounded = (
@@ -110,11 +114,17 @@ class ArabicRules(Rules):
         j = i
         while j < end and s.toks[j].is_punct and s.toks[j].text not in QUOTES:
             j += 1
+        while subject and j < end - 1 and s.toks[j].norm in self.lexicon.np_words.get("object_pronouns", ()):
+            j += 1  # «وعلقت عليها الحكومة»: the verb's object comes before its subject
         if subject and j < end and j not in s.mention_at and not self._can_open_subject(s.toks[j]):
             return None
         limit = comp if comp is not None else end
         k = j
         while k < limit and k - j < 12:
+            m = s.mention_at.get(k)
+            if m is not None and m.kind == "source" and m.end <= limit:
+                k = m.end  # a name is never cut: «وكالة رويترز للأنباء»
+                continue
             t = s.toks[k]
             spaced_dash = t.text == "-" and k > 0 and s.toks[k - 1].end < t.start  # «- بحسب الشائعات -»
             if t.is_punct and (spaced_dash or (t.text not in QUOTES and t.text not in ("-", "(", ")"))):
@@ -138,11 +148,17 @@ class ArabicRules(Rules):
         k = verb.start
         while k > part.start and s.toks[k - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
             k -= 1
-        for j in range(k - 1, max(part.start - 1, k - 9), -1):
+        commas = 0
+        for j in range(k - 1, max(part.start - 1, k - 16), -1):
             t = s.toks[j]
             if t.norm in auxiliaries:
-                return (j + 1, k) if j + 1 < k and self._can_open_subject(s.toks[j + 1]) else None
-            if t.is_punct and t.text not in QUOTES:
+                if j + 1 < k and self._can_open_subject(s.toks[j + 1]):
+                    end = k - 1 if s.toks[k - 1].text in COMMAS else k
+                    return (j + 1, end)
+                return None
+            # «وكان الرئيس التركي، رجب طيب أردوغان، قد وصف»: an apposition between two commas
+            commas += t.text in COMMAS
+            if (t.is_punct and t.text not in QUOTES and t.text not in COMMAS) or commas > 2:
                 return None
         return None
 

@@ -91,6 +91,9 @@ class Rules:
             persons,
             self.CONTENT_OPENS_ANYWHERE,
             self.DESCRIPTIONS_ANYWHERE,
+            self.lexicon.np_words.get("relatives", frozenset()),
+            self.lexicon.np_words.get("titles", frozenset()),
+            lang.get(self.lexicon.language).capitalised_names,
         )
         for start, end in self._split(sentence):
             sentence.parts.append(self._attribute(sentence, start, end, ctx))
@@ -212,7 +215,11 @@ class Rules:
                 if mention.kind == "description" and mention.value not in _INSTITUTIONS:
                     self._inherit_via(part, ctx)  # "He added" goes on through the same relay
             else:
-                part.source, part.source_name = UNREGISTERED, s.text_of(*span)
+                # the name is the head, not a relative clause inside the phrase ("Derek Mitchell, who served …")
+                part.source, part.source_name = (
+                    UNREGISTERED,
+                    s.text_of(span[0], s.head_end(*span)).rstrip(" ,،"),
+                )
         elif not self._opens_content(s, verb, part.end):
             part.cue = None  # a reporting verb with neither a subject nor a content: not an attribution
             return
