@@ -79,11 +79,14 @@ def _collect(text: str, offset: int, doc: Doc, para: Paragraph, claims: list, sk
         end = sent.end_char
         while end > sent.start_char and text[offset + end - 1].isspace():
             end -= 1
-        if is_question(sent.text.rstrip()):
+        reason = None
+        if sum(1 for t in sent if any(ch.isalpha() for ch in t.text)) <= 1:
+            reason = "fragment"  # an end mark ("-0-", "-END-") or a word left between stray full stops
+        elif is_question(sent.text.rstrip()):
+            reason = "question"
+        if reason:
             questions.add(n)
-            skipped.append(
-                Skipped(Span.of(text, offset + sent.start_char, offset + end), para.line, "question")
-            )
+            skipped.append(Skipped(Span.of(text, offset + sent.start_char, offset + end), para.line, reason))
     for part in doc._.claims_parts:
         if part["sentence"] in questions or part["span"] is None:
             continue
