@@ -82,6 +82,7 @@ _WORD = re.compile(r"\w+")
 # "MOSCOW, Dec 5 (Reuters) -" · "بيروت ( رويترز ) -" · "(أ ف ب) –": the wire the report comes from.
 WIRE_CREDIT = re.compile(r"^[^()\n]{0,60}?\(\s*([^()\n]{1,40}?)\s*\)\s*[-–—:]")
 _CREDIT_LINES = 2  # a credit opens one of the first lines of the body
+_TOP_LINES = 3  # a page repeats its headline, one of its first lines, further down
 
 
 def lines(text: str) -> Iterator[tuple[int, int, int]]:
@@ -105,15 +106,16 @@ def analyse(text: str) -> Layout:
     paragraphs: list[Paragraph] = []
     skipped: list[Skipped] = []
     published = publisher = credit = None
-    seen: set[str] = set()
+    top: list[str] = []  # the page's first lines: its title and headline
     for number, start, end in lines(text):
         line = text[start:end]
         span = Span(start, end, line)
         folded = normalize(line)
-        if folded in seen and len(_WORD.findall(line)) >= 3:
-            skipped.append(Skipped(span, number, "repeated"))  # a headline or teaser shown again
+        if folded in top and len(_WORD.findall(line)) >= 3:
+            skipped.append(Skipped(span, number, "repeated"))  # the headline shown again (og:title, footer)
             continue
-        seen.add(folded)
+        if len(top) < _TOP_LINES:
+            top.append(folded)
         kind, value = _labelled(line, rules)
         if kind:
             skipped.append(Skipped(span, number, _SKIP_REASON[kind]))
