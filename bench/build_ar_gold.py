@@ -3,7 +3,11 @@
 Usage::
 
     python bench/build_ar_gold.py [--shared ../shared] [--out artifacts/ar_gold_dev.jsonl]
-                                  [--gold bench/gold/ar_unifiedfc_dev.jsonl]
+                                  [--gold bench/gold/ar_unifiedfc_dev.jsonl] [--second]
+
+``--second`` builds the second set instead (``bench/gold/ar_unifiedfc_dev2.jsonl`` ->
+``artifacts/ar_gold_dev2.jsonl``): lines from other files, annotated the same way, that the rules are not
+developed on; it measures how far the dev figure generalises.
 
 The UnifiedFC article text may not be copied into this repository, so the hand annotation in
 ``bench/gold/ar_unifiedfc_dev.jsonl`` stores only offsets and short check prefixes, one object per
@@ -41,6 +45,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "bench" / "gold" / "ar_unifiedfc_dev.jsonl"
+SECOND = REPO / "bench" / "gold" / "ar_unifiedfc_dev2.jsonl"
 ROLES = ("source", "cue", "content")
 LINE_CHECK_LEN = 10
 SPAN_CHECK_LEN = 8
@@ -153,13 +158,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--gold", type=Path, default=GOLD, help=f"offsets file (default: {GOLD.relative_to(REPO)})"
     )
+    ap.add_argument(
+        "--second",
+        action="store_true",
+        help="build the second set (not developed on) -> artifacts/ar_gold_dev2.jsonl",
+    )
     args = ap.parse_args(argv)
+    if args.second:
+        args.gold = SECOND
 
     dataset_dir = args.shared / DATASET
     if not dataset_dir.is_dir():
         print(f"UnifiedFC data not found under {args.shared}; nothing to do.")
         return 0
-    out = args.out or REPO / "artifacts" / "ar_gold_dev.jsonl"
+    out = args.out or REPO / "artifacts" / ("ar_gold_dev2.jsonl" if args.second else "ar_gold_dev.jsonl")
 
     stats: Counter = Counter()
     try:

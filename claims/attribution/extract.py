@@ -21,7 +21,7 @@ import claims.attribution.components  # noqa: F401  (registers the factories)
 from claims.attribution.components import CONTEXT_KEY, CONTINUED_KEY
 from claims.attribution.sentence import Context
 from claims.registry import Registry
-from claims.text.layout import Layout, Paragraph, is_question
+from claims.text.layout import WIRE_CREDIT, Layout, Paragraph, is_question
 from claims.text.segment import build_pipeline
 from claims.types import UNATTRIBUTED, UNREGISTERED, Attribution, Claim, Skipped, Span
 
@@ -30,9 +30,6 @@ MAX_WORD_CHARS = 1_000
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 # Where a piece may end: after a sentence end and its closing quotes, before a space.
 _PIECE_END = re.compile(r"[.!?؟…؛][\"'»”’)\]]*\s")
-
-# "MOSCOW, Dec 5 (Reuters) -" · "بيروت ( رويترز ) -" · "(أ ف ب) –": the whole report is the wire's.
-_WIRE_CREDIT = re.compile(r"^[^()\n]{0,60}?\(\s*([^()\n]{1,40}?)\s*\)\s*[-–—:]")
 
 
 @lru_cache(maxsize=8)
@@ -55,6 +52,8 @@ def extract(text: str, layout: Layout, registry: Registry) -> Extraction:
     ctx = Context()
     claims: list[Claim] = []
     skipped: list[Skipped] = []
+    if layout.credit:
+        ctx.wire = _wire(layout.credit, registry)
     for k, para in enumerate(layout.paragraphs):
         if k < 2 and ctx.wire is None:
             ctx.wire = wire_credit(para.span.text, registry)
@@ -79,11 +78,14 @@ def _collect(text: str, offset: int, doc: Doc, para: Paragraph, claims: list, sk
         end = sent.end_char
         while end > sent.start_char and text[offset + end - 1].isspace():
             end -= 1
-        if is_question(sent.text.rstrip()):
+        reason = None
+        if sum(1 for t in sent if any(ch.isalpha() for ch in t.text)) <= 1:
+            reason = "fragment"  # an end mark ("-0-", "-END-") or a word left between stray full stops
+        elif is_question(sent.text.rstrip()):
+            reason = "question"
+        if reason:
             questions.add(n)
-            skipped.append(
-                Skipped(Span.of(text, offset + sent.start_char, offset + end), para.line, "question")
-            )
+            skipped.append(Skipped(Span.of(text, offset + sent.start_char, offset + end), para.line, reason))
     for part in doc._.claims_parts:
         if part["sentence"] in questions or part["span"] is None:
             continue
@@ -128,10 +130,12 @@ def _cut(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int
 
 
 def wire_credit(paragraph: str, registry: Registry) -> str | None:
-    m = _WIRE_CREDIT.match(paragraph)
-    if not m:
-        return None
-    source = registry.lookup(m.group(1))
+    m = WIRE_CREDIT.match(paragraph)
+    return _wire(m.group(1), registry) if m else None
+
+
+def _wire(name: str, registry: Registry) -> str | None:
+    source = registry.lookup(name)
     return source.id if source and source.kind in ("wire", "state-media", "media") else None
 
 

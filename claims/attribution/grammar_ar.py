@@ -30,6 +30,8 @@ class ArabicRules(Rules):
         """Where the clause introduced by ``cue`` starts: after a comma, or at a reporting verb carrying
         «و» that its subject and a complementiser follow."""
         i = cue.start
+        if i > 0 and s.toks[i - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
+            return None  # «…، قد وصف»: «قد» binds the verb to the subject before it (وكان X، …، قد)
         j = self._before_connectors(s, i)
         if j >= 0 and s.toks[j].text in COMMAS:
             return j + 1
@@ -66,8 +68,18 @@ class ArabicRules(Rules):
                 return (np, m), "cue-first"
             if comp is None and not verb.has("ambiguous") and self._clause_initial(s, part, verb):
                 # «وفي وقت سابق، أعلنت سلطات كازاخستان عقد جولة …»: a clause that opens with the cue names its
-                # subject next even without «أن»; take the head of the phrase
-                return ((np[0], min(np[1], np[0] + 3)), None), "cue-first"
+                # subject next even without «أن»; take the head of the phrase (a quoted name whole)
+                head = min(np[1], np[0] + 3)
+                if s.toks[np[0]].text in QUOTES:
+                    head = next(
+                        (
+                            k + 1
+                            for k in range(np[0] + 1, np[1] + 1)
+                            if k < len(s.toks) and s.toks[k].text in QUOTES
+                        ),
+                        head,
+                    )
+                return ((np[0], head), None), "cue-first"
         if verb.has("nominal") or (comp is None and not self._opens_content(s, verb, part.end)):
             return None, "cue-first"
         k = verb.start
@@ -86,6 +98,8 @@ class ArabicRules(Rules):
             if t.text in COMMAS and k - j >= 2:
                 break
             j -= 1
+        while k - 1 > j and s.toks[k - 1].norm in self.lexicon.np_stop:
+            k -= 1  # «… الكاظمي أمس أكد»: a time word after the name is not part of it
         if j < k and (j in s.mention_at or self._can_open_subject(s.toks[j])):
             m = s.best_mention_in(j, k)
             bounded = (
@@ -99,6 +113,30 @@ class ArabicRules(Rules):
             return ((j, k), m), "subject-first"
         return None, "cue-first"
 
+    def _past_quoted_name(self, s: Sentence, verb: Cue, comp: int | None, end: int) -> int | None:
+        if comp != verb.end or s.toks[comp].text not in QUOTES or comp in s.mention_at:
+            return comp
+        close = next(
+            (
+                k
+                for k in range(comp + 1, min(end, comp + 7))
+                if s.toks[k].text in QUOTES and not s.toks[k].quoted
+            ),
+            None,
+        )
+        if close is None or not 1 <= close - comp - 1 <= 4:
+            return comp
+        k = close + 1
+        while k < end and s.toks[k].text in COMMAS:
+            k += 1
+        if (
+            k >= end
+            or s.toks[k].text in (".", ":")
+            or any(c.start == k and (c.has("verb") or c.has("participle")) for c in s.cues)
+        ):
+            return comp  # «وأضاف " الأمر خطير " , مشيرا …»: the quotation is what was said
+        return s.next_complementizer(k, min(end, k + self.COMPLEMENTIZER_WINDOW))
+
     def _np_after_prep(self, s: Sentence, i: int, end: int) -> tuple[int, int] | None:
         return self._np_after(s, i, end, None, subject=False)
 
@@ -110,11 +148,17 @@ class ArabicRules(Rules):
         j = i
         while j < end and s.toks[j].is_punct and s.toks[j].text not in QUOTES:
             j += 1
+        while subject and j < end - 1 and s.toks[j].norm in self.lexicon.np_words.get("object_pronouns", ()):
+            j += 1  # «وعلقت عليها الحكومة»: the verb's object comes before its subject
         if subject and j < end and j not in s.mention_at and not self._can_open_subject(s.toks[j]):
             return None
         limit = comp if comp is not None else end
         k = j
         while k < limit and k - j < 12:
+            m = s.mention_at.get(k)
+            if m is not None and m.kind == "source" and m.end <= limit:
+                k = m.end  # a name is never cut: «وكالة رويترز للأنباء»
+                continue
             t = s.toks[k]
             spaced_dash = t.text == "-" and k > 0 and s.toks[k - 1].end < t.start  # «- بحسب الشائعات -»
             if t.is_punct and (spaced_dash or (t.text not in QUOTES and t.text not in ("-", "(", ")"))):
@@ -138,11 +182,17 @@ class ArabicRules(Rules):
         k = verb.start
         while k > part.start and s.toks[k - 1].norm in self.lexicon.subject_boundaries.get("skip", ()):
             k -= 1
-        for j in range(k - 1, max(part.start - 1, k - 9), -1):
+        commas = 0
+        for j in range(k - 1, max(part.start - 1, k - 16), -1):
             t = s.toks[j]
             if t.norm in auxiliaries:
-                return (j + 1, k) if j + 1 < k and self._can_open_subject(s.toks[j + 1]) else None
-            if t.is_punct and t.text not in QUOTES:
+                if j + 1 < k and self._can_open_subject(s.toks[j + 1]):
+                    end = k - 1 if s.toks[k - 1].text in COMMAS else k
+                    return (j + 1, end)
+                return None
+            # «وكان الرئيس التركي، رجب طيب أردوغان، قد وصف»: an apposition between two commas
+            commas += t.text in COMMAS
+            if (t.is_punct and t.text not in QUOTES and t.text not in COMMAS) or commas > 2:
                 return None
         return None
 

@@ -33,8 +33,14 @@ class EnglishRules(Rules):
         j = self._before_connectors(s, i)
         if j >= 0 and s.toks[j].text in COMMAS:
             return i if j + 1 < i and s.is_connector(j + 1) else j + 1
-        if j + 1 < i and s.mention_at.get(i) is not None:
-            return i  # "Putin said X and analysts believe Y": a connector and a named subject suffice
+        if (
+            j + 1 < i
+            and s.mention_at.get(i) is not None
+            and any(c.start < j and (c.has("verb") or c.has("prep")) for c in s.cues)
+        ):
+            # "Putin said X and analysts believe Y": a connector and a named subject suffice after a clause
+            # that has its own cue; "the ministers of the DPRK and Russia agreed" is one coordinated subject
+            return i
         return None
 
     def _subject(
@@ -73,6 +79,13 @@ class EnglishRules(Rules):
                 k = j
         m = s.mention_ending_at(k)
         if m is not None and m.start >= lo:
+            if m.start - 1 > lo and s.toks[m.start - 1].norm in ("and", "or"):
+                # "The foreign ministers of the DPRK and Russia agreed": the coordinated phrase is the subject
+                first = self._np_before(s, m.start - 1, lo)
+                if first is not None:
+                    head = s.mention_at.get(first[0])
+                    named = head if head is not None and head.end == first[1] else None
+                    return ((first[0], m.end), named), "subject-first"
             return m, "subject-first"
         if prev is not None and prev.norm in ("and", "but") and k == i:
             first = s.mention_at.get(lo)

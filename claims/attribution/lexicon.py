@@ -70,6 +70,9 @@ class Lexicon:
     pronoun_genders: dict[str, str]  # pronoun -> "m" | "f"
     np_stop: frozenset[str]
     subject_boundaries: dict[str, frozenset[str]]
+    # word classes of noun phrases ([noun_phrases]): relatives (التي، who) open a clause inside a phrase;
+    # determiners + heads make an unnamed source ("a senior U.S. official")
+    np_words: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 CATEGORY_SECTIONS = {
@@ -130,6 +133,9 @@ def _load_lexicon(language_data: lang.Language) -> Lexicon:
         key: frozenset(normalize(w) for w in words)
         for key, words in data.get("subject_boundaries", {}).items()
     }
+    np_words = {
+        key: frozenset(normalize(w) for w in words) for key, words in data.get("noun_phrases", {}).items()
+    }
     return Lexicon(
         language,
         cues.finish(),
@@ -139,4 +145,5 @@ def _load_lexicon(language_data: lang.Language) -> Lexicon:
         pronouns,
         np_stop,
         boundaries,
+        np_words,
     )

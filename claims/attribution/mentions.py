@@ -21,6 +21,7 @@ from claims.registry import Registry
 FUZZY_CUTOFF_MULTI = 88.0
 FUZZY_CUTOFF_SINGLE = 92.0
 FUZZY_MIN_CHARS = 6
+WORD_CUTOFF = 70.0
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,24 @@ class MentionFinder:
                 break
         if best is None and not toks[i].is_punct:
             best = self._fuzzy_at(toks, i)
+        unnamed = self._unnamed_at(toks, i)
+        if unnamed is not None and (best is None or unnamed.end > best.end):
+            best = unnamed
         return best
+
+    def _unnamed_at(self, toks: Sequence[Tok], i: int) -> Mention | None:
+        """A determiner, a few words, then a head noun of an unnamed source ("a senior U.S. official", "One
+        Western diplomat"): anonymous, whatever the words in between name."""
+        words = self.lexicon.np_words
+        if toks[i].norm not in words.get("determiners", ()):
+            return None
+        heads = words.get("heads", ())
+        for k in range(i + 1, min(len(toks), i + 6)):
+            if toks[k].is_punct and toks[k].text != "-":
+                return None
+            if toks[k].norm in heads:
+                return Mention(i, k + 1, "anonymous", "anonymous")
+        return None
 
     def _fuzzy_at(self, toks: Sequence[Tok], i: int) -> Mention | None:
         tok = toks[i]
@@ -138,6 +156,10 @@ def _same_words(window: str, alias: str) -> bool:
     "South Korea", "Russian" is not "Russia"."""
     for w, a in zip(window.split(" "), alias.split(" "), strict=False):
         if w != a and (w.startswith(a) or a.startswith(w) or w[:1] != a[:1]):
+            return False
+        # each word on its own is a near miss too: «واتهمت الخارجية الروسية» is a verb before a name, not
+        # «وزارة الخارجية الروسية»
+        if w != a and fuzz.ratio(w, a) < WORD_CUTOFF:
             return False
     return True
 

@@ -91,6 +91,9 @@ class Rules:
             persons,
             self.CONTENT_OPENS_ANYWHERE,
             self.DESCRIPTIONS_ANYWHERE,
+            self.lexicon.np_words.get("relatives", frozenset()),
+            self.lexicon.np_words.get("titles", frozenset()),
+            lang.get(self.lexicon.language).capitalised_names,
         )
         for start, end in self._split(sentence):
             sentence.parts.append(self._attribute(sentence, start, end, ctx))
@@ -196,6 +199,7 @@ class Rules:
     def _verb(self, s: Sentence, part: Part, verb: Cue, ctx: Context) -> None:
         part.cue = (verb.start, verb.end)
         comp = s.next_complementizer(verb.end, min(part.end, verb.end + self.COMPLEMENTIZER_WINDOW))
+        comp = self._past_quoted_name(s, verb, comp, part.end)
         if verb.has("participle"):
             found, rule = None, "participle"
         else:
@@ -212,7 +216,11 @@ class Rules:
                 if mention.kind == "description" and mention.value not in _INSTITUTIONS:
                     self._inherit_via(part, ctx)  # "He added" goes on through the same relay
             else:
-                part.source, part.source_name = UNREGISTERED, s.text_of(*span)
+                # the name is the head, not a relative clause inside the phrase ("Derek Mitchell, who served …")
+                part.source, part.source_name = (
+                    UNREGISTERED,
+                    s.text_of(span[0], s.head_end(*span)).rstrip(" ,،"),
+                )
         elif not self._opens_content(s, verb, part.end):
             part.cue = None  # a reporting verb with neither a subject nor a content: not an attribution
             return
@@ -234,6 +242,11 @@ class Rules:
             if part.mention and part.mention[0] >= verb.end:
                 after = part.mention[1]
             part.content = self._content_after(s, after, part.end)
+
+    def _past_quoted_name(self, s: Sentence, verb: Cue, comp: int | None, end: int) -> int | None:
+        """Where the content opens when a short quotation right after the verb is the speaker's name
+        («وأعلنت " قوات سوريا الديمقراطية " , …»); ``comp`` where quotes do not mark names."""
+        return comp
 
     def _opens_content(self, s: Sentence, verb: Cue, end: int) -> bool:
         """A verb with no subject still attributes when content follows at once: «وأضاف: «…»», «وأوضح أن»."""

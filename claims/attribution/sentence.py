@@ -64,6 +64,9 @@ class Sentence:
     persons: frozenset[str] = frozenset()
     content_opens_anywhere: bool = True
     descriptions_anywhere: bool = True
+    relatives: frozenset[str] = frozenset()  # التي، who: a clause inside a noun phrase starts here
+    titles: frozenset[str] = frozenset()  # وزير، spokesman: a title before a person's name
+    capitalised: bool = False  # names are capitalised in the language
     parts: list[Part] = field(default_factory=list)
 
     @property
@@ -128,6 +131,7 @@ class Sentence:
 
     def best_mention_in(self, i: int, j: int) -> Mention | None:
         """The mention inside [i, j) that names the speaker: a person before an organisation."""
+        j = self.head_end(i, j)  # «المنظمة التي رحبت بقرار غوتيريش»: not a name inside the relative clause
         # an unnamed-source noun names the speaker only at the head of the phrase: "a spokesman said", not
         # "Phil Smith, a spokesman for the union, said"
         inside = [
@@ -137,9 +141,37 @@ class Sentence:
             and m.end <= j
             and (m.kind == "source" or m.start - i <= 1 or self.descriptions_anywhere)
         ]
-        return next((m for m in inside if m.kind == "source" and m.value in self.persons), None) or (
-            inside[0] if inside else None
-        )
+        persons = [m for m in inside if m.kind == "source" and m.value in self.persons]
+        head = next((m for m in inside if m.kind == "anonymous" and m.start - i <= 1), None)
+        if head is not None:
+            # «مصدر عسكري في فصيل متحالف مع الجيش», "a Pentagon spokesman": the description names someone
+            # else; only a name in apposition ("a spokeswoman, Maria Zakharova,") is the speaker
+            return next(
+                (m for m in persons if m.start > head.end and self.toks[m.start - 1].text in COMMAS), head
+            )
+        if not persons and inside and self._titled_name_after(i, j, inside):
+            return None  # "Pentagon spokesman John Kirby": a person the registry lacks, not the Pentagon
+        return (persons[0] if persons else None) or (inside[0] if inside else None)
+
+    def _titled_name_after(self, i: int, j: int, inside: list[Mention]) -> bool:
+        """Whether [i, j) is a title (وزيرة، spokesman) with an organisation, then a name of no mention:
+        «وزيرة الخارجية الألمانية، أنالينا بيربوك»."""
+        covered = {k for m in inside for k in range(m.start, m.end)}
+        title = next((k for k in range(i, j) if self.toks[k].norm in self.titles), None)
+        if title is None:
+            return False
+        after = max([title + 1] + [m.end for m in inside if m.kind == "source"])
+        rest = [t for t in self.toks[after:j] if not t.is_punct and t.i not in covered]
+        if not rest:
+            return False
+        return not self.capitalised or all(t.text[:1].isupper() for t in rest)
+
+    def head_end(self, i: int, j: int) -> int:
+        """Where the head of the noun phrase [i, j) ends: before a relative pronoun, else ``j``."""
+        for k in range(i + 1, j):
+            if self.toks[k].norm in self.relatives:
+                return k
+        return j
 
     def trim(self, i: int, j: int) -> tuple[int, int] | None:
         """A content range without surrounding punctuation (quotes kept) — None when empty."""

@@ -36,6 +36,7 @@ class Layout:
     skipped: tuple[Skipped, ...]
     published: str | None = None
     publisher_text: str | None = None
+    credit: str | None = None  # the agency named by a wire credit that opens the report ("(Reuters) -")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class _Rules:
     max_words: int
     final: frozenset[str]
     link_separators: tuple[str, ...]
+    share: tuple[str, ...]  # normalised openings of share / subscribe lines
+    max_share_words: int
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +57,16 @@ def _rules() -> _Rules:
         for kind, values in data["labels"].items()
     }
     h = data["headings"]
-    return _Rules(labels, int(h["max_words"]), frozenset(h["final"]), tuple(h["link_separators"]))
+    f = data["furniture"]
+    share = tuple(sorted({normalize(x) for x in f["share"]}, key=len, reverse=True))
+    return _Rules(
+        labels,
+        int(h["max_words"]),
+        frozenset(h["final"]),
+        tuple(h["link_separators"]),
+        share,
+        int(f["max_share_words"]),
+    )
 
 
 _SKIP_REASON = {
@@ -67,6 +79,10 @@ _SKIP_REASON = {
 # A question mark closing the sentence itself; one inside a closing quotation is quoted speech.
 _QUESTION_END = re.compile(r"[?؟][\s.…)]*$")
 _WORD = re.compile(r"\w+")
+# "MOSCOW, Dec 5 (Reuters) -" · "بيروت ( رويترز ) -" · "(أ ف ب) –": the wire the report comes from.
+WIRE_CREDIT = re.compile(r"^[^()\n]{0,60}?\(\s*([^()\n]{1,40}?)\s*\)\s*[-–—:]")
+_CREDIT_LINES = 2  # a credit opens one of the first lines of the body
+_TOP_LINES = 3  # a page repeats its headline, one of its first lines, further down
 
 
 def lines(text: str) -> Iterator[tuple[int, int, int]]:
@@ -89,10 +105,17 @@ def analyse(text: str) -> Layout:
     language = lang.detect(text) or lang.DEFAULT
     paragraphs: list[Paragraph] = []
     skipped: list[Skipped] = []
-    published = publisher = None
+    published = publisher = credit = None
+    top: list[str] = []  # the page's first lines: its title and headline
     for number, start, end in lines(text):
         line = text[start:end]
         span = Span(start, end, line)
+        folded = normalize(line)
+        if folded in top and len(_WORD.findall(line)) >= 3:
+            skipped.append(Skipped(span, number, "repeated"))  # the headline shown again (og:title, footer)
+            continue
+        if len(top) < _TOP_LINES:
+            top.append(folded)
         kind, value = _labelled(line, rules)
         if kind:
             skipped.append(Skipped(span, number, _SKIP_REASON[kind]))
@@ -105,8 +128,17 @@ def analyse(text: str) -> Layout:
         if reason:
             skipped.append(Skipped(span, number, reason))
             continue
+        m = WIRE_CREDIT.match(line) if len(paragraphs) < _CREDIT_LINES and credit is None else None
+        if m and len(_WORD.findall(line[m.end() :])) >= 3:
+            # the credit names where the report comes from; the report starts after it
+            credit = m.group(1)
+            skipped.append(Skipped(Span(start, start + m.end(), line[: m.end()]), number, "credit"))
+            rest = start + m.end()
+            while text[rest].isspace():
+                rest += 1
+            span = Span(rest, end, text[rest:end])
         paragraphs.append(Paragraph(span, number, lang.detect(line) or language))
-    return Layout(language, tuple(paragraphs), tuple(skipped), published, publisher)
+    return Layout(language, tuple(paragraphs), tuple(skipped), published, publisher, credit)
 
 
 def is_question(sentence: str) -> bool:
@@ -141,9 +173,20 @@ def _non_claim_line(line: str, rules: _Rules) -> str | None:
         if len(_WORD.findall(line)) <= rules.max_words:
             return "heading"
     words = len(_WORD.findall(line))
+    if words <= 1 and line[-1] in rules.final:
+        return "fragment"  # «د .», "-0-."
+    if _starts_with(normalize(line), rules.share) and words <= rules.max_share_words:
+        return "share"
     if words <= rules.max_words and line[-1] not in rules.final and not _is_colon_headline(line):
         return "heading"
     return None
+
+
+def _starts_with(norm: str, labels: tuple[str, ...]) -> bool:
+    """Whether ``norm`` opens with one of ``labels`` as whole words ("Share this", not "Shares")."""
+    return any(
+        norm.startswith(label) and norm[len(label) : len(label) + 1] in ("", " ", ":") for label in labels
+    )
 
 
 def _is_colon_headline(line: str) -> bool:

@@ -42,11 +42,26 @@ _SUFFIXES = [r"\.\.+", r"(?<=[\u0600-\u06ff»\"”'\)\]])\.", "؟", "؛", "»", 
 
 @Language.factory("claims_sentences")
 def make_sentence_splitter(nlp: Language, name: str) -> SentenceSplitter:
-    return SentenceSplitter()
+    words = lang.for_pipeline(nlp.lang).data["words"]
+    return SentenceSplitter(frozenset(words.get("abbreviations", {}).get("before_numbers", ())))
 
 
 class SentenceSplitter:
-    """Marks sentence starts after . ؟ ? ! ؛ .. … — but not inside a quotation that closes later."""
+    """Marks sentence starts after . ؟ ? ! ؛ .. … — but not inside a quotation that closes later, nor after
+    an abbreviation (``No. 00122``, «د . محمد»)."""
+
+    def __init__(self, before_numbers: frozenset[str] = frozenset()) -> None:
+        self.before_numbers = before_numbers
+
+    def _abbreviation(self, doc: Doc, i: int) -> bool:
+        """A full stop that closes an abbreviation: a word of the language's list touching it and a number
+        next ("No. 00122"), or one letter of a non-Latin script and a word next («د . محمد»، «أ. د.»)."""
+        if doc[i].text != "." or i == 0 or i + 1 >= len(doc):
+            return False
+        prev, nxt = doc[i - 1], doc[i + 1]
+        if prev.text in self.before_numbers and not prev.whitespace_ and nxt.text[:1].isdigit():
+            return True
+        return len(prev.text) == 1 and prev.text.isalpha() and not prev.text.isascii() and not nxt.is_punct
 
     def __call__(self, doc: Doc) -> Doc:
         inside = quoted_tokens(doc)
@@ -71,7 +86,7 @@ class SentenceSplitter:
                     and not doc[i + 2].is_punct
                 )
             elif _ends_sentence(token.text):
-                after_end = True
+                after_end = not self._abbreviation(doc, i)
             elif not (trailing and after_end):
                 after_end = False
         _bound_sentences(doc, starts)
