@@ -71,11 +71,31 @@ def find_negations(toks: Sequence[Token], language: str) -> list[PolarityCue]:
             if kind == "negation" and _both_ways(toks, i, n):
                 i += n  # «عسكرية وغير عسكرية», "official or not official": every kind, not a negation
                 continue
+            if _continues(toks, i, n, cues, lex.continues):
+                i += n  # «لم تؤكد موسكو ولا بيونغ يانغ»: the same negation, going on
+                continue
             cues.append(PolarityCue(str(kind), i, i + n, text_of(toks, i, i + n)))
             i += n
         else:
             i += 1
     return cues
+
+
+#: A continuing negation («ولا», "nor") belongs to a negation at most this many tokens before it.
+_CONTINUE_REACH = 8
+
+
+def _continues(
+    toks: Sequence[Token], i: int, n: int, cues: list[PolarityCue], continuing: frozenset[str]
+) -> bool:
+    """Whether the negation at ``toks[i:i + n]`` («ولا», "nor") goes on with a negation just before it."""
+    return (
+        n == 1
+        and toks[i].norm in continuing
+        and bool(cues)
+        and cues[-1].kind == "negation"
+        and i - cues[-1].end < _CONTINUE_REACH
+    )
 
 
 def _both_ways(toks: Sequence[Token], i: int, n: int) -> bool:

@@ -27,7 +27,12 @@ class Quantity:
     context: frozenset[str] = frozenset()
 
     def conflicts(self, other: Quantity) -> bool:
-        return self.high < other.low or other.high < self.low
+        """Whether neither figure allows the other: 10,000 and 12,000 troops conflict (each exact round
+        figure allows 10% for rounding, but not the other figure itself); 2,084 and 2,000 do not, nor do
+        "more than 10,000" and 12,000."""
+        return not (
+            self.low <= other.value <= self.high or other.low <= self.value <= other.high
+        )
 
     def comparable(self, other: Quantity) -> bool:
         """Whether the two figures count the same thing."""
@@ -95,6 +100,8 @@ def _value_at(toks: Sequence[Token], i: int, nums: NumberWords) -> tuple[float |
     if tok.is_number:
         return float(tok.norm), j
     if (v := _lookup(nums.words, tok)) is not None:
+        if 3 <= v < 10 and j < n and any(f in nums.teens for f in toks[j].forms):
+            return v + 10, j + 1  # «تسعة عشر»
         if j < n and (w := _lookup(nums.words, toks[j])) is not None and w != v:
             if (nums.compound_tens and v >= 20 and w < 10) or (
                 nums.compound_joiner and toks[j].norm.startswith(nums.compound_joiner)
