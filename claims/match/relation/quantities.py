@@ -25,14 +25,16 @@ class Quantity:
     # Words around the figure (the noun before it, the counted noun), as keys and rough roots: «مقتل 10»
     # and «3 قتلى» are about the same thing.
     context: frozenset[str] = frozenset()
+    bound: str = ""  # approx | lower | upper; "" for an exact figure
 
     def conflicts(self, other: Quantity) -> bool:
-        """Whether neither figure allows the other: 10,000 and 12,000 troops conflict (each exact round
-        figure allows 10% for rounding, but not the other figure itself); 2,084 and 2,000 do not, nor do
-        "more than 10,000" and 12,000."""
-        return not (
-            self.low <= other.value <= self.high or other.low <= self.value <= other.high
-        )
+        """Whether the two cannot both be true. Two exact figures conflict when neither allows the other:
+        10,000 and 12,000 troops do (a round figure allows 10% for rounding, not another round figure
+        inside that margin); 2,084 and 2,000 do not. A bound or an estimate ("more than 10,000", «نحو»)
+        conflicts when the values they allow do not meet."""
+        if not self.bound and not other.bound:
+            return not (self.low <= other.value <= self.high or other.low <= self.value <= other.high)
+        return self.high < other.low or other.high < self.low
 
     def comparable(self, other: Quantity) -> bool:
         """Whether the two figures count the same thing."""
@@ -173,7 +175,7 @@ def find_quantities(toks: Sequence[Token], language: str, exclude: Iterable[int]
         low, high = _range(value, bound)
         unit, end = _unit_after(toks, j, lex)
         context = _context(toks, i, unit, lex)
-        out.append(Quantity(value, low, high, unit, text_of(toks, i, j), i, context))
+        out.append(Quantity(value, low, high, unit, text_of(toks, i, j), i, context, bound))
         i = end
     return out
 

@@ -7,6 +7,7 @@ from functools import cached_property, lru_cache
 
 from claims.lang.tokens import Token, lookup_forms, skeletons, tokenize
 from claims.match.relation.dates import DateMention, find_dates
+from claims.match.relation.facts import Entity, find_entities
 from claims.match.relation.lexicon import load_relation_lexicon
 from claims.match.relation.names import Name, find_names
 from claims.match.relation.polarity import (
@@ -50,6 +51,12 @@ class Statement:
             k: (n.set, n.member) for n in self.names for k in range(n.start, n.end)
         }
         self.named: frozenset[tuple[int, int]] = frozenset(self.members.values())
+
+    @cached_property
+    def entities(self) -> tuple[Entity, ...]:
+        """People, places and organisations under ids shared by every language (for comparing across
+        languages)."""
+        return tuple(find_entities(self.toks, self.language))
 
     @cached_property
     def words(self) -> str:
