@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 #: The kinds of the gazetteer (``names.toml`` tables); a registry source is of kind "source".
 KINDS = ("person", "city", "country", "organisation")
-#: Negation kinds compared across languages: particles, denials, "called false". Negating verbs (refuse,
-#: suspend, ban) are left out: whether the other language says the same verb is not known here.
-_POLAR = ("negation", "denial", "debunk")
+#: Negation kinds compared across languages: particles, denials, "called false" and negating verbs
+#: (refuse, fail: «لا تقبل» and "refuse" are both negative).
+_POLAR = ("negation", "denial", "debunk", "negating")
 
 
 @dataclass(frozen=True)
@@ -143,9 +143,10 @@ def compare_across(a: Statement, b: Statement) -> Across:
         side, cues = ("the claim", neg_a) if neg_a else ("the evidence", neg_b)
         return Across(tuple(shared), "polarity", f"negation only in {side}: '{cues[0]}'")
     places_a, places_b = _places(a), _places(b)
-    if len(places_a) == 1 and len(places_b) == 1 and places_a.keys() != places_b.keys():
-        x, y = next(iter(places_a.values())), next(iter(places_b.values()))
-        return Across(tuple(shared), "places", f"place differs: {x} vs {y}")
+    only_a = [name for key, name in places_a.items() if key not in places_b]
+    only_b = [name for key, name in places_b.items() if key not in places_a]
+    if len(only_a) == 1 and len(only_b) == 1:  # one city in place of another
+        return Across(tuple(shared), "places", f"place differs: {only_a[0]} vs {only_b[0]}")
     return Across(tuple(shared))
 
 

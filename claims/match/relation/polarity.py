@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from claims import lang
 from claims.lang.tokens import Token, lookup_forms, skeleton, skeletons, text_of, words
-from claims.match.relation.lexicon import load_relation_lexicon
+from claims.match.relation.lexicon import RelationLexicon, load_relation_lexicon
 from claims.text.normalize import normalize
 
 if TYPE_CHECKING:
@@ -65,8 +65,8 @@ def find_negations(toks: Sequence[Token], language: str) -> list[PolarityCue]:
             found = lex.negating.match(toks, i, language)
         if found:
             n, kind = found[0]
-            if kind == "negation" and i + n < len(toks) and toks[i + n].is_number:
-                i += n  # «دون 74 دولارا», "under 500": a bound, read with the number
+            if kind == "negation" and i + n < len(toks) and _is_figure(toks[i + n], lex):
+                i += n  # «دون 74 دولارا», «دون الألف», "under 500": a bound, read with the number
                 continue
             if kind == "negation" and _both_ways(toks, i, n):
                 i += n  # «عسكرية وغير عسكرية», "official or not official": every kind, not a negation
@@ -79,6 +79,13 @@ def find_negations(toks: Sequence[Token], language: str) -> list[PolarityCue]:
         else:
             i += 1
     return cues
+
+
+def _is_figure(tok: Token, lex: RelationLexicon) -> bool:
+    nums = lex.numbers
+    return tok.is_number or any(
+        f in nums.words or f in nums.multipliers or f in nums.duals for f in tok.forms
+    )
 
 
 #: A continuing negation («ولا», "nor") belongs to a negation at most this many tokens before it.

@@ -82,7 +82,8 @@ class Statement:
 
     @cached_property
     def hedges(self) -> tuple[PolarityCue, ...]:
-        return tuple(find_hedges(self.toks, self.language))
+        in_dates = {k for d in self.dates for k in range(d.start, d.end)}  # "on May 27" is no hedge
+        return tuple(h for h in find_hedges(self.toks, self.language) if h.start not in in_dates)
 
     @cached_property
     def question(self) -> bool:
