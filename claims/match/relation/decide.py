@@ -46,7 +46,7 @@ class Relation:
 
 #: Encoder cosine (``claims.encoder``) from which two statements are about the same event or state:
 #: across languages, the same statement; in one language, a found conflict may be a dispute.
-SAME_EVENT = 0.6
+SAME_EVENT = 0.55
 #: Below this cosine two statements are about different things, whatever names they share.
 OTHER_TOPIC = 0.3
 #: Each name, figure or date two statements in different languages share adds this to their cosine when

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 from claims import lang
 from claims.lang.tokens import Token, text_of
 from claims.match.relation.dates import DateMention, conflicting_dates
-from claims.match.relation.lexicon import PhraseTable
+from claims.match.relation.lexicon import PhraseTable, load_relation_lexicon
 from claims.match.relation.polarity import effective_negations
 from claims.match.relation.quantities import Quantity, format_quantity
 from claims.registry import Registry
@@ -21,8 +21,11 @@ from claims.text.normalize import normalize
 if TYPE_CHECKING:
     from claims.match.relation.statement import Statement
 
-#: The kinds of the gazetteer (``names.toml`` tables); a registry source is of kind "source".
-KINDS = ("person", "city", "country", "organisation")
+#: The kinds of the gazetteer (``names.toml`` tables); a registry source is a "person" or a "source".
+KINDS = ("person", "city", "country", "organisation", "day")
+#: Kinds of which a statement names one in place of the other's one: Moscow / Pyongyang, Shoigu /
+#: Belousov, Tuesday / Friday.
+_EXCLUSIVE = {"city": "place", "person": "person", "day": "day"}
 #: Negation kinds compared across languages: particles, denials, "called false" and negating verbs
 #: (refuse, fail: «لا تقبل» and "refuse" are both negative).
 _POLAR = ("negation", "denial", "debunk", "negating")
@@ -52,7 +55,7 @@ def gazetteer(language: str) -> PhraseTable:
     known = {normalize(form) for form, _ in entries}
     for name, source in Registry.load().aliases(language):
         if normalize(name) not in known:
-            entries.append((name, (source.id, "source")))
+            entries.append((name, (source.id, "person" if source.kind == "person" else "source")))
     return PhraseTable.build(entries)
 
 
@@ -73,7 +76,17 @@ def find_entities(toks: Sequence[Token], language: str) -> list[Entity]:
 def polar_cues(st: Statement) -> tuple[str, ...]:
     """The negations, denials and "called false" words of ``st`` (a negation right before a negating verb
     cancels it: "did not deny")."""
-    return tuple(c.text for c in effective_negations(st) if c.kind in _POLAR)
+    lex = load_relation_lexicon(st.language)
+    article = lang.get(st.language).clitics.article
+    out = []
+    for c in effective_negations(st):
+        if c.kind not in _POLAR:
+            continue
+        after = st.toks[c.end].norm if c.end < len(st.toks) else ""
+        if c.text in lex.modifiers and article and after.startswith(article):
+            continue  # «غير العسكريين»: the civilians
+        out.append(c.text)
+    return tuple(out)
 
 
 def _compatible(q: Quantity, p: Quantity) -> bool:
@@ -98,8 +111,8 @@ def conflicting_figures(
 @dataclass(frozen=True)
 class Across:
     """Two statements in different languages compared by their facts: the names both give (display
-    forms), and a difference that cannot both be true (``cue``: numbers, dates, polarity, places;
-    ``why``), or none."""
+    forms), and a difference that cannot both be true (``cue``: numbers, dates, polarity, places,
+    persons, days; ``why``), or none."""
 
     shared: tuple[str, ...]
     cue: str = ""
@@ -121,13 +134,14 @@ def display(entity: str) -> str:
     return _display().get(entity, entity)
 
 
-def _places(st: Statement) -> dict[str, str]:
-    return {e.id: display(e.id) for e in st.entities if e.kind == "city"}
+def _named(st: Statement, kind: str) -> dict[str, str]:
+    return {e.id: display(e.id) for e in st.entities if e.kind == kind}
 
 
 def compare_across(a: Statement, b: Statement) -> Across:
     """What two statements in different languages share (names, figures, dates) and the first fact on
-    which they differ: a figure, a date, polarity (a negation or denial on one side only), the city."""
+    which they differ: a figure, a date, polarity (a negation or denial on one side only), the city, the
+person, the day of the week."""
     ids_b = {e.id for e in b.entities}
     shared = [display(e.id) for e in a.entities if e.id in ids_b]
     shared += [format_quantity(q) for q in a.quantities if any(_compatible(q, p) for p in b.quantities)]
@@ -142,11 +156,12 @@ def compare_across(a: Statement, b: Statement) -> Across:
     if bool(neg_a) != bool(neg_b):
         side, cues = ("the claim", neg_a) if neg_a else ("the evidence", neg_b)
         return Across(tuple(shared), "polarity", f"negation only in {side}: '{cues[0]}'")
-    places_a, places_b = _places(a), _places(b)
-    only_a = [name for key, name in places_a.items() if key not in places_b]
-    only_b = [name for key, name in places_b.items() if key not in places_a]
-    if len(only_a) == 1 and len(only_b) == 1:  # one city in place of another
-        return Across(tuple(shared), "places", f"place differs: {only_a[0]} vs {only_b[0]}")
+    for kind, word in _EXCLUSIVE.items():
+        named_a, named_b = _named(a, kind), _named(b, kind)
+        only_a = [name for key, name in named_a.items() if key not in named_b]
+        only_b = [name for key, name in named_b.items() if key not in named_a]
+        if len(only_a) == 1 and len(only_b) == 1:  # one city (person, day) in place of another
+            return Across(tuple(shared), f"{word}s", f"{word} differs: {only_a[0]} vs {only_b[0]}")
     return Across(tuple(shared))
 
 

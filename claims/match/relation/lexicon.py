@@ -109,6 +109,7 @@ class RelationLexicon:
     negating: PhraseTable  # verbs and nouns; payload: "denial" | "negating"
     exceptions: PhraseTable  # phrases that look negative and are not: لا يزال, not only
     continues: frozenset[str]  # a negation that continues an earlier one: ولا, nor
+    modifiers: frozenset[str]  # a negation that makes a noun before a word with the article: غير
     hedges: PhraseTable  # payload: "hedge"
     question_openers: frozenset[str]
     clause_breaks: frozenset[str]
@@ -188,6 +189,7 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         negating=PhraseTable.build(negating),
         exceptions=PhraseTable.build((w, "exception") for w in data.get("not_negation", [])),
         continues=_norm_set(data.get("continues", [])),
+        modifiers=_norm_set(data.get("modifiers", [])),
         hedges=PhraseTable.build((w, "hedge") for w in data.get("hedges", [])),
         question_openers=_norm_set(data.get("question_openers", [])),
         clause_breaks=_norm_set(data.get("clause_breaks", [])),

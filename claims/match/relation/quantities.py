@@ -102,8 +102,8 @@ def _value_at(toks: Sequence[Token], i: int, nums: NumberWords) -> tuple[float |
     if tok.is_number:
         return float(tok.norm), j
     if (v := _lookup(nums.words, tok)) is not None:
-        if 3 <= v < 10 and j < n and any(f in nums.teens for f in toks[j].forms):
-            return v + 10, j + 1  # «تسعة عشر»
+        if 2 <= v < 10 and j < n and any(f in nums.teens for f in toks[j].forms):
+            return v + 10, j + 1  # «اثنتي عشرة», «تسعة عشر»
         if j < n and (w := _lookup(nums.words, toks[j])) is not None and w != v:
             if (nums.compound_tens and v >= 20 and w < 10) or (
                 nums.compound_joiner and toks[j].norm.startswith(nums.compound_joiner)
