@@ -146,6 +146,11 @@ def predict_pairs(records: Iterable[Mapping[str, Any]], vectors: bool = True) ->
     for n, record in enumerate(records, start=1):
         if "claim" not in record or "evidence" not in record:
             raise ValueError(f"pair record {record.get('id', n)!r} needs 'claim' and 'evidence'")
+        for key in ("language", "evidence_language"):
+            if not isinstance(record.get(key) or "", str):
+                raise ValueError(
+                    f"pair record {record.get('id', n)!r}: {key} must be a language code such as \"en\""
+                )
     similarities: list[float | None] = (
         list(pair_similarities(records)) if vectors else [None] * len(records)
     )
