@@ -149,11 +149,9 @@ def predict_pairs(records: Iterable[Mapping[str, Any]], vectors: bool = True) ->
         for key in ("language", "evidence_language"):
             if not isinstance(record.get(key) or "", str):
                 raise ValueError(
-                    f"pair record {record.get('id', n)!r}: {key} must be a language code such as \"en\""
+                    f'pair record {record.get("id", n)!r}: {key} must be a language code such as "en"'
                 )
-    similarities: list[float | None] = (
-        list(pair_similarities(records)) if vectors else [None] * len(records)
-    )
+    similarities: list[float | None] = list(pair_similarities(records)) if vectors else [None] * len(records)
     out = []
     for record, similarity in zip(records, similarities, strict=True):
         relation = relate(

@@ -141,7 +141,7 @@ def _named(st: Statement, kind: str) -> dict[str, str]:
 def compare_across(a: Statement, b: Statement) -> Across:
     """What two statements in different languages share (names, figures, dates) and the first fact on
     which they differ: a figure, a date, polarity (a negation or denial on one side only), the city, the
-person, the day of the week."""
+    person, the day of the week."""
     ids_b = {e.id for e in b.entities}
     shared = [display(e.id) for e in a.entities if e.id in ids_b]
     shared += [format_quantity(q) for q in a.quantities if any(_compatible(q, p) for p in b.quantities)]
