@@ -721,3 +721,33 @@ def test_completing_a_step_or_naming_both_kinds_does_not_dispute():
     # the antonym pair still reads ending against starting
     ended = relate("أنهت روسيا العمل بالاتفاقية", "بدأت روسيا العمل بالاتفاقية")
     assert ended.label == "contradicts", ended.why
+
+
+# Written for these tests: a headline-like claim against a long line of an article that tells the same story
+# with more around it. The model learned ANS (one headline, one detail changed) and asks nothing here.
+ARTICLE_LINES = [
+    (
+        "مئات المتظاهرين في طهران ينددون بقرار نقل السفارة",
+        "ذكر التلفزيون الرسمي أن مئات المتظاهرين خرجوا في طهران ومدن أخرى اليوم الجمعة للتنديد بقرار نقل "
+        "السفارة الأمريكية إلى القدس ورفعوا لافتات وأعلاما",
+    ),
+    (
+        "وزير الخارجية الفرنسي يدعو إلى وقف إطلاق النار في غزة",
+        "دعا وزير الخارجية الفرنسي خلال مؤتمر صحفي في باريس مع نظيره المصري إلى وقف فوري لإطلاق النار في "
+        "غزة وإدخال المساعدات الإنسانية دون قيود إلى القطاع المحاصر",
+    ),
+]
+
+
+@pytest.mark.parametrize(("claim", "evidence"), ARTICLE_LINES)
+def test_the_model_judges_only_pairs_shaped_like_its_training_data(claim, evidence):
+    relation = relate(claim, evidence, similarity=0.7)
+    assert relation.label == "supports", relation.why
+    assert relation == relate(claim, evidence, similarity=0.7, learned=False)
+
+
+def test_the_model_needs_the_same_event_when_the_similarity_is_given():
+    claim, evidence = CHANGED_DETAIL[0]
+    assert relate(claim, evidence, similarity=0.8).cue == "learned"
+    # far apart in meaning for the encoder: the rules' reading stands
+    assert relate(claim, evidence, similarity=0.3) == relate(claim, evidence, similarity=0.3, learned=False)
