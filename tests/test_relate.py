@@ -751,3 +751,16 @@ def test_the_model_needs_the_same_event_when_the_similarity_is_given():
     assert relate(claim, evidence, similarity=0.8).cue == "learned"
     # far apart in meaning for the encoder: the rules' reading stands
     assert relate(claim, evidence, similarity=0.3) == relate(claim, evidence, similarity=0.3, learned=False)
+
+
+def test_hundreds_units_and_tens_in_words_are_one_figure_and_at_least_is_a_lower_bound():
+    toks = tokenize("أودى الفيضان بحياة ما لا يقل عن أربعمئة وخمسة وثلاثين شخصا", "ar")
+    (figure,) = find_quantities(toks, "ar")
+    assert (figure.value, figure.bound) == (435, "lower")
+    assert find_negations(toks, "ar") == []  # «لا» of «ما لا يقل عن» belongs to the bound
+    relation = relate(
+        "أودى الفيضان بحياة ما لا يقل عن أربعمئة وخمسة وثلاثين شخصا",
+        "أودى الفيضان بحياة 435 شخصا على الأقل",
+        learned=False,
+    )
+    assert relation.label == "supports", relation.why

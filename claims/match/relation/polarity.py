@@ -58,6 +58,10 @@ def find_negations(toks: Sequence[Token], language: str) -> list[PolarityCue]:
         if exception:
             i += exception[0][0]
             continue
+        bound = lex.numbers.bounds.match(toks, i, language)
+        if bound and i + bound[0][0] < len(toks) and _is_figure(toks[i + bound[0][0]], lex):
+            i += bound[0][0]  # «لا يقل عن 300», "no fewer than 300": a bound, read with the number
+            continue
         found = lex.negation.match(toks, i, language, mode="particle")
         if not found:
             found = lex.negating.match(toks, i, language, mode="particle")

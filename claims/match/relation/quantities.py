@@ -50,10 +50,10 @@ def _lookup(table: dict[str, float], tok: Token) -> float | None:
 
 def _bound_before(toks: Sequence[Token], i: int, nums: NumberWords, language: str) -> str:
     """approx | lower | upper when a marker ends right before token ``i``."""
-    for back in range(1, 5):
+    for back in range(4, 0, -1):  # the longest marker: «ما لا يقل عن» before «يقل عن»
         j = i - back
         if j < 0:
-            break
+            continue
         for n, kind in nums.bounds.match(toks, j, language):
             if j + n == i:
                 return str(kind)
@@ -104,12 +104,16 @@ def _value_at(toks: Sequence[Token], i: int, nums: NumberWords) -> tuple[float |
     if (v := _lookup(nums.words, tok)) is not None:
         if 2 <= v < 10 and j < n and any(f in nums.teens for f in toks[j].forms):
             return v + 10, j + 1  # «اثنتي عشرة», «تسعة عشر»
-        if j < n and (w := _lookup(nums.words, toks[j])) is not None and w != v:
-            if (nums.compound_tens and v >= 20 and w < 10) or (
-                nums.compound_joiner and toks[j].norm.startswith(nums.compound_joiner)
-            ):
-                return v + w, j + 1
-        return v, j
+        if j < n and (w := _lookup(nums.words, toks[j])) is not None and nums.compound_tens and 20 <= v < 100:
+            return (v + w, j + 1) if w < 10 else (v, j)
+        # «ثلاثمئة وثمانية وعشرين» = 328: each joined part smaller than the last, or tens after units
+        total, last = v, v
+        while j < n and nums.compound_joiner and toks[j].norm.startswith(nums.compound_joiner):
+            w = _lookup(nums.words, toks[j])
+            if w is None or not (w < last or (last < 10 and 20 <= w < 100)):
+                break
+            total, last, j = total + w, w, j + 1
+        return total, j
     if (v := _lookup(nums.articles, tok)) is not None:
         k = j + 1 if j < n and toks[j].norm in ("a", "an") else j
         if k < n and _lookup(nums.multipliers, toks[k]) is not None:
