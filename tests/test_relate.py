@@ -764,3 +764,22 @@ def test_hundreds_units_and_tens_in_words_are_one_figure_and_at_least_is_a_lower
         learned=False,
     )
     assert relation.label == "supports", relation.why
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence"),
+    [
+        (
+            "بدأت جولة المحادثات الجديدة يوم 3 تشرين الثاني",
+            "بدأت جولة المحادثات الجديدة في الثالث من تشرين الثاني",
+        ),
+        (
+            "دخل الاتفاق التجاري حيز التنفيذ يوم ٤ كانون الأول",
+            "أصبح الاتفاق التجاري ساريا في الرابع من ديسمبر",
+        ),
+    ],
+)
+def test_an_ordinal_in_a_month_name_or_a_day_is_part_of_the_date(claim, evidence):
+    # «الثاني» of «تشرين الثاني» and «الثالث» of «الثالث من» are the same date, not two ordinals
+    relation = relate(claim, evidence, learned=False)
+    assert relation.label == "supports", relation.why

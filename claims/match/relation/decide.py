@@ -14,11 +14,11 @@ from claims.match.relation.dates import conflicting_dates
 from claims.match.relation.facts import compare_across
 from claims.match.relation.lexicon import relation_languages
 from claims.match.relation.model import LearnedModel, describe, feature_words, features, learned_model
-from claims.match.relation.names import load_exclusive_sets, swapped_names
+from claims.match.relation.names import Name, load_exclusive_sets, swapped_names
 from claims.match.relation.polarity import Polarity, hedged, polarity
 from claims.match.relation.quantities import conflicting_quantities, format_quantity
 from claims.match.relation.similarity import PARAPHRASE, RELATED, SAME_STATEMENT, Pair, compare
-from claims.match.relation.statement import analyse
+from claims.match.relation.statement import Statement, analyse
 from claims.resources import load_toml
 from claims.text.normalize import normalize, script_of
 
@@ -181,6 +181,13 @@ def _off_topic(pair: Pair) -> Relation | None:
     return None
 
 
+def _outside_dates(st: Statement) -> list[Name]:
+    """The names of a statement that are not part of a date: «الأول» of «كانون الأول» or of «الأول من
+    نوفمبر» is a month or a day, compared as a date, not an ordinal."""
+    in_dates = {k for d in st.dates for k in range(d.start, d.end)}
+    return [n for n in st.names if not in_dates.intersection(range(n.start, n.end))]
+
+
 def _conflict(pair: Pair, language: str, found: Polarity) -> Conflict | None:
     """What makes the two statements disagree, in this order: figures, dates, polarity (negations,
     denials, antonyms), another member of a closed set in the same statement; None when nothing does."""
@@ -195,7 +202,7 @@ def _conflict(pair: Pair, language: str, found: Polarity) -> Conflict | None:
         return Conflict("dates", f"dates differ: {dates[0]} vs {dates[1]}")
     if found.contradicts:
         return Conflict("polarity", "; ".join(found.reasons))
-    swap = swapped_names(a.names, b.names)
+    swap = swapped_names(_outside_dates(a), _outside_dates(b))
     if swap:
         sets = load_exclusive_sets(language)
         x, y = (sets.display[n.set][n.member] for n in swap)
