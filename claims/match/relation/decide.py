@@ -339,6 +339,15 @@ def relate(
     return _weigh(model, rule, values, lambda name: feature_words(pair, name))
 
 
+def model_shaped(
+    claim: str, evidence: str, language: str | None = None, similarity: float | None = None
+) -> bool:
+    """Whether :func:`relate` would let the learned model judge this pair by its shape (word similarity,
+    cosine when given, length ratio; see ``LEARNED_MIN_SCORE``). For training and tests."""
+    pair = compare(claim, evidence, _language(claim, evidence, language))
+    return _model_shaped(claim, evidence, pair, similarity)
+
+
 def pair_features(claim: str, evidence: str, language: str | None = None) -> dict[str, float]:
     """The learned model's features of a pair (name -> value, zeros left out), as :func:`relate` computes
     them; empty when the two are not comparable (another script, another topic). For training and tests."""
