@@ -783,3 +783,17 @@ def test_an_ordinal_in_a_month_name_or_a_day_is_part_of_the_date(claim, evidence
     # «الثاني» of «تشرين الثاني» and «الثالث» of «الثالث من» are the same date, not two ordinals
     relation = relate(claim, evidence, learned=False)
     assert relation.label == "supports", relation.why
+
+
+def test_an_antonym_pair_between_statements_about_different_things_is_no_dispute():
+    # «المعارضة» names the opposition factions, «بمساندة» the air support of another advance: few words in
+    # common and apart in meaning, so the pair of antonyms is not about one event
+    claim = "سيطرت فصائل المعارضة على بلدة في ريف حلب الشرقي بعد اشتباكات عنيفة استمرت يومين"
+    evidence = "تقدمت القوات الحكومية بمساندة الطيران الروسي في ريف حمص الشرقي خلال الأسبوع الماضي"
+    relation = relate(claim, evidence, similarity=0.35)
+    assert relation.label == "unrelated", relation.why
+    assert relation.why.startswith("antonyms: المعارضه / بمسانده, but not the same event (similarity 0.35")
+    # one sentence with one word turned into its antonym stays a dispute, however the encoder scores it
+    assert relate(
+        "ارتفاع أسعار النفط في الأسواق العالمية", "انخفاض أسعار النفط في الأسواق العالمية", similarity=0.3
+    ).label == ("contradicts")

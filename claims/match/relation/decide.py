@@ -59,6 +59,12 @@ SAME_EVENT_ONE_LANGUAGE = 0.3
 #: is asked only about pairs of that shape: word similarity (``Pair.score``) and, when given, cosine at
 #: least the 5th percentile, and a length ratio (longer / shorter, in words) at most the 95th percentile,
 #: of the ANS train contradictions it gets right. A line of an article against a claim seldom is.
+#: An antonym pair alone (no negation) between two statements that share few words and are apart in
+#: meaning is about different things («فصائل المعارضة» / «بمساندة التحالف»): no dispute below both bars.
+#: The cosine is the 5th percentile of the ANS train contradictions relate() gets right; the word
+#: similarity is under their 5th percentile (33), which takes ANS dev below 0.77.
+ANTONYMS_MIN_SIMILARITY = 0.45
+ANTONYMS_MIN_SCORE = 30.0
 LEARNED_MIN_SCORE = 33.0
 LEARNED_MIN_SIMILARITY = 0.45
 LEARNED_MAX_LENGTH_RATIO = 2.0
@@ -325,6 +331,16 @@ def relate(
         if conflict.cue != "polarity" or not strict.contradicts:
             why = f"{conflict.why}, but not the same event (similarity {similarity:.2f})"
             return Relation(UNRELATED, pair.score, why, "topic")
+    if (
+        conflict
+        and conflict.cue == "polarity"
+        and similarity is not None
+        and found.antonym_pairs == len(found.reasons)
+        and similarity < ANTONYMS_MIN_SIMILARITY
+        and pair.score < ANTONYMS_MIN_SCORE
+    ):
+        why = f"{conflict.why}, but not the same event (similarity {similarity:.2f}, words in common {pair.score:.0f})"
+        return Relation(UNRELATED, pair.score, why, "topic")
     if rated := _rated(rating, pair.score, conflict):
         return rated
     rule = _by_rules(pair, found, conflict)
