@@ -18,7 +18,8 @@ What it does, deterministically (no random state except a seeded bootstrap):
    "different topic"). A binary logistic regression (contradicts vs supports, L2, lbfgs).
 3. Model selection on ANS train only: 5-fold cross-validation grouped by claim (a claim's pairs stay in one
    fold) over the regularisation ``C`` and the decision threshold, scored by the three-class macro-F1 of
-   the whole ``relate()`` (rules everywhere, the model where the rules found nothing: cue "similarity").
+   the whole ``relate()`` (rules everywhere, the model where the rules found nothing: cue "similarity",
+   and the pair has the shape of an ANS pair: ``model_shaped()``, here without the cosine).
    The other scopes (the model may also overturn explicit conflicts, hedges) are printed for comparison.
 4. The chosen model is fitted on all training rows and written as JSON (weights per feature name, the
    threshold, the training command, the data and its licence). ``enabled`` is set when the model beats
@@ -48,6 +49,7 @@ sys.path.insert(0, str(REPO))
 
 from claims.eval.pairs import score_pairs  # noqa: E402
 from claims.match.relation import feature_names, learned_model, pair_features, relate  # noqa: E402
+from claims.match.relation.decide import model_shaped  # noqa: E402
 from claims.match.relation.statement import analyse  # noqa: E402
 
 COMMAND = ".venv/bin/python bench/train_relate.py"
@@ -84,7 +86,10 @@ def featurize(records: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         for name, value in features.items():
             x[row, index[name]] = value
         labels.append(rule.label)
-        cues.append("cancelled" if rule.cue == "similarity" and features.get("polarity_cancel") else rule.cue)
+        cue = "cancelled" if rule.cue == "similarity" and features.get("polarity_cancel") else rule.cue
+        if cue == "similarity" and not model_shaped(r["claim"], r["evidence"], r.get("language")):
+            cue = "unshaped"  # not the shape of an ANS pair: relate() does not ask the model either
+        cues.append(cue)
     gold = np.array([r["label"] for r in records])
     return x, np.array(labels), np.array(cues), gold
 

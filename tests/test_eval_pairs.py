@@ -236,3 +236,38 @@ def test_ans_dev_macro_f1_meets_the_target(tmp_path):
     records = read_jsonl(out)
     result = score_pairs(records, predict_pairs(records))
     assert result["macro_f1"] >= 0.70, format_pairs_table(result)
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (
+            {
+                "id": 1,
+                "claim": "قصفت الطائرات الروسية مدينة حلب",
+                "evidence": "Russian jets struck Aleppo",
+                "language": "ar",
+                "evidence_language": 5,
+                "label": "supports",
+            },
+            'pair record 1: evidence_language must be a language code such as "en"',
+        ),
+        (
+            {"id": 2, "claim": "only a claim", "label": "supports"},
+            "pair record 2 needs 'claim' and 'evidence'",
+        ),
+        ({"id": 3, "claim": "a", "evidence": "b", "label": "agrees"}, "gold 3: label must be one of"),
+    ],
+    ids=["evidence-language", "no-evidence", "unknown-label"],
+)
+def test_eval_pairs_reports_a_bad_record_as_bad_input(tmp_path, record, message):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "pairs", str(gold)])
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"claims: {gold}: {message}")

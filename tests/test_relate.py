@@ -721,3 +721,79 @@ def test_completing_a_step_or_naming_both_kinds_does_not_dispute():
     # the antonym pair still reads ending against starting
     ended = relate("أنهت روسيا العمل بالاتفاقية", "بدأت روسيا العمل بالاتفاقية")
     assert ended.label == "contradicts", ended.why
+
+
+# Written for these tests: a headline-like claim against a long line of an article that tells the same story
+# with more around it. The model learned ANS (one headline, one detail changed) and asks nothing here.
+ARTICLE_LINES = [
+    (
+        "مئات المتظاهرين في طهران ينددون بقرار نقل السفارة",
+        "ذكر التلفزيون الرسمي أن مئات المتظاهرين خرجوا في طهران ومدن أخرى اليوم الجمعة للتنديد بقرار نقل "
+        "السفارة الأمريكية إلى القدس ورفعوا لافتات وأعلاما",
+    ),
+    (
+        "وزير الخارجية الفرنسي يدعو إلى وقف إطلاق النار في غزة",
+        "دعا وزير الخارجية الفرنسي خلال مؤتمر صحفي في باريس مع نظيره المصري إلى وقف فوري لإطلاق النار في "
+        "غزة وإدخال المساعدات الإنسانية دون قيود إلى القطاع المحاصر",
+    ),
+]
+
+
+@pytest.mark.parametrize(("claim", "evidence"), ARTICLE_LINES)
+def test_the_model_judges_only_pairs_shaped_like_its_training_data(claim, evidence):
+    relation = relate(claim, evidence, similarity=0.7)
+    assert relation.label == "supports", relation.why
+    assert relation == relate(claim, evidence, similarity=0.7, learned=False)
+
+
+def test_the_model_needs_the_same_event_when_the_similarity_is_given():
+    claim, evidence = CHANGED_DETAIL[0]
+    assert relate(claim, evidence, similarity=0.8).cue == "learned"
+    # far apart in meaning for the encoder: the rules' reading stands
+    assert relate(claim, evidence, similarity=0.3) == relate(claim, evidence, similarity=0.3, learned=False)
+
+
+def test_hundreds_units_and_tens_in_words_are_one_figure_and_at_least_is_a_lower_bound():
+    toks = tokenize("أودى الفيضان بحياة ما لا يقل عن أربعمئة وخمسة وثلاثين شخصا", "ar")
+    (figure,) = find_quantities(toks, "ar")
+    assert (figure.value, figure.bound) == (435, "lower")
+    assert find_negations(toks, "ar") == []  # «لا» of «ما لا يقل عن» belongs to the bound
+    relation = relate(
+        "أودى الفيضان بحياة ما لا يقل عن أربعمئة وخمسة وثلاثين شخصا",
+        "أودى الفيضان بحياة 435 شخصا على الأقل",
+        learned=False,
+    )
+    assert relation.label == "supports", relation.why
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence"),
+    [
+        (
+            "بدأت جولة المحادثات الجديدة يوم 3 تشرين الثاني",
+            "بدأت جولة المحادثات الجديدة في الثالث من تشرين الثاني",
+        ),
+        (
+            "دخل الاتفاق التجاري حيز التنفيذ يوم ٤ كانون الأول",
+            "أصبح الاتفاق التجاري ساريا في الرابع من ديسمبر",
+        ),
+    ],
+)
+def test_an_ordinal_in_a_month_name_or_a_day_is_part_of_the_date(claim, evidence):
+    # «الثاني» of «تشرين الثاني» and «الثالث» of «الثالث من» are the same date, not two ordinals
+    relation = relate(claim, evidence, learned=False)
+    assert relation.label == "supports", relation.why
+
+
+def test_an_antonym_pair_between_statements_about_different_things_is_no_dispute():
+    # «المعارضة» names the opposition factions, «بمساندة» the air support of another advance: few words in
+    # common and apart in meaning, so the pair of antonyms is not about one event
+    claim = "سيطرت فصائل المعارضة على بلدة في ريف حلب الشرقي بعد اشتباكات عنيفة استمرت يومين"
+    evidence = "تقدمت القوات الحكومية بمساندة الطيران الروسي في ريف حمص الشرقي خلال الأسبوع الماضي"
+    relation = relate(claim, evidence, similarity=0.35)
+    assert relation.label == "unrelated", relation.why
+    assert relation.why.startswith("antonyms: المعارضه / بمسانده, but not the same event (similarity 0.35")
+    # one sentence with one word turned into its antonym stays a dispute, however the encoder scores it
+    assert relate(
+        "ارتفاع أسعار النفط في الأسواق العالمية", "انخفاض أسعار النفط في الأسواق العالمية", similarity=0.3
+    ).label == ("contradicts")

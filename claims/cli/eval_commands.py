@@ -36,6 +36,19 @@ def _scored(debug: bool, gold: Path, output: Path | None, predict, score):  # ty
     return guarded(debug, body)
 
 
+def _input(gold: Path, fn):  # type: ignore[no-untyped-def]
+    """``fn`` with a record it cannot read (ValueError) reported as bad input in ``gold`` (exit 3)."""
+    from claims.errors import InputError
+
+    def wrapped(*args):  # type: ignore[no-untyped-def]
+        try:
+            return fn(*args)
+        except ValueError as exc:
+            raise InputError(f"{gold}: {exc}") from None
+
+    return wrapped
+
+
 @eval_app.command("attribution")
 def eval_attribution(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL: {id, text, language, attributions: [...]}.")],
@@ -70,7 +83,7 @@ def eval_pairs(
     """
     from claims.eval.pairs import format_pairs_table, predict_pairs, score_pairs
 
-    result = _scored(debug, gold, output, predict_pairs, score_pairs)
+    result = _scored(debug, gold, output, _input(gold, predict_pairs), _input(gold, score_pairs))
     print(json.dumps(result, indent=2) if as_json else format_pairs_table(result))
 
 

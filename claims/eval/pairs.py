@@ -3,6 +3,7 @@
 Records follow the evaluation contract (CONTRACT.md, "Evaluation formats")::
 
     gold:        {"id": ..., "claim": "...", "evidence": "...", "language": "ar", "label": "supports"}
+                 (``"evidence_language": "en"`` when the evidence is in another language)
     prediction:  {"id": ..., "label": "contradicts", "score": 72.5, "why": "antonyms: ارتفاع / انخفاض"}
 
 Labels are ``supports``, ``contradicts`` and ``unrelated``. Predictions are matched to gold records by
@@ -15,7 +16,8 @@ What is reported: accuracy, macro-F1 (the unweighted mean of the three per-class
 confusion matrix ``confusion[gold][predicted]``. A ratio whose denominator is 0 is 0.0.
 
 :func:`score_pairs` and :func:`format_pairs_table` use the standard library only and do no I/O;
-:func:`predict_pairs` runs :func:`claims.match.relation.relate` over gold records.
+:func:`predict_pairs` runs :func:`claims.match.relation.relate` over gold records, with the sentence
+encoder's similarity of each pair (computed in batches), so evidence in another language is compared.
 """
 
 from __future__ import annotations
@@ -119,17 +121,46 @@ def format_pairs_table(result: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def predict_pairs(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def pair_similarities(records: list[Mapping[str, Any]]) -> list[float]:
+    """The sentence encoder's cosine of each record's claim and evidence (:mod:`claims.encoder`), every
+    distinct text encoded once, in batches."""
+    from claims import encoder
+
+    texts = list(dict.fromkeys(str(r[k]) for r in records for k in ("claim", "evidence")))
+    if not texts:
+        return []
+    index = {t: i for i, t in enumerate(texts)}
+    vectors = encoder.encode(texts)
+    claims = vectors[[index[str(r["claim"])] for r in records]]
+    evidence = vectors[[index[str(r["evidence"])] for r in records]]
+    return [float(x) for x in (claims * evidence).sum(axis=1).clip(-1.0, 1.0)]
+
+
+def predict_pairs(records: Iterable[Mapping[str, Any]], vectors: bool = True) -> list[dict[str, Any]]:
     """One prediction ``{"id", "label", "score", "why"}`` per gold record, from
-    :func:`claims.match.relation.relate` (the record's ``rating``, if any, is passed on)."""
+    :func:`claims.match.relation.relate`: the record's ``language``, ``evidence_language`` and ``rating``
+    (when present) are passed on, and with ``vectors`` the encoder's similarity of the two texts."""
     from claims.match.relation import relate
 
-    out = []
+    records = list(records)
     for n, record in enumerate(records, start=1):
         if "claim" not in record or "evidence" not in record:
             raise ValueError(f"pair record {record.get('id', n)!r} needs 'claim' and 'evidence'")
+        for key in ("language", "evidence_language"):
+            if not isinstance(record.get(key) or "", str):
+                raise ValueError(
+                    f'pair record {record.get("id", n)!r}: {key} must be a language code such as "en"'
+                )
+    similarities: list[float | None] = list(pair_similarities(records)) if vectors else [None] * len(records)
+    out = []
+    for record, similarity in zip(records, similarities, strict=True):
         relation = relate(
-            str(record["claim"]), str(record["evidence"]), record.get("language"), record.get("rating")
+            str(record["claim"]),
+            str(record["evidence"]),
+            record.get("language"),
+            record.get("rating"),
+            evidence_language=record.get("evidence_language"),
+            similarity=similarity,
         )
         out.append(
             {"id": record.get("id"), "label": relation.label, "score": relation.score, "why": relation.why}

@@ -1,5 +1,5 @@
 """A language: a folder of data (``language.toml``, ``cues.toml``, ``words.toml``, ``sources.toml``,
-``relations.toml``) and, for a
+``relations.toml``, ``names.toml``) and, for a
 bundled language, at most one module of code for what the data cannot say (``root``, ``index_stem``)."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ LETTERS: dict[str, Callable[[str], bool]] = {
     "cyrillic": lambda ch: "\u0400" <= ch <= "\u04ff",
 }
 
-FILES = ("cues", "words", "sources", "relations")
+FILES = ("cues", "words", "sources", "relations", "names")
 
 
 @dataclass(frozen=True)

@@ -125,11 +125,14 @@ def find_dates(toks: Sequence[Token], language: str) -> list[DateMention]:
             width, month = found[0]
             end = i + width
             day = _day_at(toks, i - 1) if i - 1 not in used else None
+            first = i - 1
+            if day is None and (before := _day_before(toks, i, language)) is not None:
+                first, day = before
             if day is None and _day_at(toks, end) is not None and _year_at(toks, end) is None:
                 day = _day_at(toks, end)
                 end += 1
             year = _year_at(toks, end)
-            start = i - 1 if day is not None and i - 1 >= 0 and _day_at(toks, i - 1) == day else i
+            start = first if day is not None and first >= 0 and first not in used else i
             if year is not None:
                 end += 1
             if day or year:
@@ -145,6 +148,24 @@ def find_dates(toks: Sequence[Token], language: str) -> list[DateMention]:
             out.append(DateMention(int(toks[i].norm), None, None, text, i, i + 1 + decade, decade))
         i += 1
     return out
+
+
+def _day_before(toks: Sequence[Token], i: int, language: str) -> tuple[int, int] | None:
+    """A day written before the month at token ``i`` with link words between («التاسع عشر من يونيو», "the
+    19th of June", "the nineteenth of June"): (its first token, the day), or None."""
+    lex = load_relation_lexicon(language)
+    k = i
+    while k > 0 and i - k < 2 and toks[k - 1].norm in lex.date_links:
+        k -= 1
+    if k == i and not lex.ordinals.by_first:
+        return None
+    if k < i and (day := _day_at(toks, k - 1)) is not None:
+        return k - 1, day
+    for start in range(max(0, k - 3), k):
+        for n, payload in lex.ordinals.match(toks, start, language, mode="particle"):
+            if start + n == k:
+                return start, int(str(payload))
+    return None
 
 
 def _near_number(toks: Sequence[Token], i: int) -> bool:

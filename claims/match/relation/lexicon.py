@@ -99,6 +99,7 @@ class NumberWords:
     year_markers: frozenset[str]
     compound_tens: bool  # tens then units make one number: twenty five
     compound_joiner: str  # units, this conjunction, tens make one number: خمسة وعشرون
+    teens: frozenset[str]  # units then one of these make 13-19: تسعة عشر
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ class RelationLexicon:
     negation: PhraseTable  # particles; payload: "negation"
     negating: PhraseTable  # verbs and nouns; payload: "denial" | "negating"
     exceptions: PhraseTable  # phrases that look negative and are not: لا يزال, not only
+    continues: frozenset[str]  # a negation that continues an earlier one: ولا, nor
+    modifiers: frozenset[str]  # a negation that makes a noun before a word with the article: غير
     hedges: PhraseTable  # payload: "hedge"
     question_openers: frozenset[str]
     clause_breaks: frozenset[str]
@@ -115,6 +118,8 @@ class RelationLexicon:
     stopwords: frozenset[str]
     auxiliaries: frozenset[str]  # a negation right after one of these bears on the verb: did not
     numbers: NumberWords
+    ordinals: PhraseTable  # day ordinals before a month; payload: the day
+    date_links: frozenset[str]  # words between a day and its month: «من», "of"
 
 
 def _expand(entries: list[str], families: list[dict], names: list[str]) -> list[str]:
@@ -158,6 +163,7 @@ def _number_words(nums: dict) -> NumberWords:
         year_markers=_norm_set(nums.get("year_markers", [])),
         compound_tens=bool(nums.get("compound_tens")),
         compound_joiner=nums.get("compound_joiner", ""),
+        teens=_norm_set(nums.get("teens", [])),
     )
 
 
@@ -182,6 +188,8 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         negation=PhraseTable.build(negation),
         negating=PhraseTable.build(negating),
         exceptions=PhraseTable.build((w, "exception") for w in data.get("not_negation", [])),
+        continues=_norm_set(data.get("continues", [])),
+        modifiers=_norm_set(data.get("modifiers", [])),
         hedges=PhraseTable.build((w, "hedge") for w in data.get("hedges", [])),
         question_openers=_norm_set(data.get("question_openers", [])),
         clause_breaks=_norm_set(data.get("clause_breaks", [])),
@@ -190,4 +198,6 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         stopwords=_norm_set(data.get("stopwords", [])),
         auxiliaries=_norm_set(data.get("auxiliaries", [])),
         numbers=_number_words(data.get("numbers", {})),
+        ordinals=PhraseTable.build(data.get("dates", {}).get("ordinals", {}).items()),
+        date_links=_norm_set(data.get("dates", {}).get("links", [])),
     )

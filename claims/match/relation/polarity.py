@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from claims import lang
 from claims.lang.tokens import Token, lookup_forms, skeleton, skeletons, text_of, words
-from claims.match.relation.lexicon import load_relation_lexicon
+from claims.match.relation.lexicon import RelationLexicon, load_relation_lexicon
 from claims.text.normalize import normalize
 
 if TYPE_CHECKING:
@@ -58,6 +58,10 @@ def find_negations(toks: Sequence[Token], language: str) -> list[PolarityCue]:
         if exception:
             i += exception[0][0]
             continue
+        bound = lex.numbers.bounds.match(toks, i, language)
+        if bound and i + bound[0][0] < len(toks) and _is_figure(toks[i + bound[0][0]], lex):
+            i += bound[0][0]  # «لا يقل عن 300», "no fewer than 300": a bound, read with the number
+            continue
         found = lex.negation.match(toks, i, language, mode="particle")
         if not found:
             found = lex.negating.match(toks, i, language, mode="particle")
@@ -65,17 +69,44 @@ def find_negations(toks: Sequence[Token], language: str) -> list[PolarityCue]:
             found = lex.negating.match(toks, i, language)
         if found:
             n, kind = found[0]
-            if kind == "negation" and i + n < len(toks) and toks[i + n].is_number:
-                i += n  # «دون 74 دولارا», "under 500": a bound, read with the number
+            if kind == "negation" and i + n < len(toks) and _is_figure(toks[i + n], lex):
+                i += n  # «دون 74 دولارا», «دون الألف», "under 500": a bound, read with the number
                 continue
             if kind == "negation" and _both_ways(toks, i, n):
                 i += n  # «عسكرية وغير عسكرية», "official or not official": every kind, not a negation
+                continue
+            if _continues(toks, i, n, cues, lex.continues):
+                i += n  # «لم تؤكد موسكو ولا بيونغ يانغ»: the same negation, going on
                 continue
             cues.append(PolarityCue(str(kind), i, i + n, text_of(toks, i, i + n)))
             i += n
         else:
             i += 1
     return cues
+
+
+def _is_figure(tok: Token, lex: RelationLexicon) -> bool:
+    nums = lex.numbers
+    return tok.is_number or any(
+        f in nums.words or f in nums.multipliers or f in nums.duals for f in tok.forms
+    )
+
+
+#: A continuing negation («ولا», "nor") belongs to a negation at most this many tokens before it.
+_CONTINUE_REACH = 8
+
+
+def _continues(
+    toks: Sequence[Token], i: int, n: int, cues: list[PolarityCue], continuing: frozenset[str]
+) -> bool:
+    """Whether the negation at ``toks[i:i + n]`` («ولا», "nor") goes on with a negation just before it."""
+    return (
+        n == 1
+        and toks[i].norm in continuing
+        and bool(cues)
+        and cues[-1].kind == "negation"
+        and i - cues[-1].end < _CONTINUE_REACH
+    )
 
 
 def _both_ways(toks: Sequence[Token], i: int, n: int) -> bool:
@@ -235,6 +266,11 @@ def _negations(st: Statement, used: set[int]) -> list[PolarityCue]:
     return out
 
 
+def effective_negations(st: Statement) -> list[PolarityCue]:
+    """The negations of ``st`` once a particle before a negating verb has cancelled it ("did not deny")."""
+    return _negations(st, set())
+
+
 def _same_word(x: Token, y: Token, language: str) -> bool:
     return bool(
         set(lookup_forms(x.norm, language)) & set(lookup_forms(y.norm, language))
@@ -311,7 +347,9 @@ def _negated(st: Statement, cue: PolarityCue, other: Statement) -> Negated:
     return Negated(text_of(st.toks, start, end), "")
 
 
-def _on_shared(st: Statement, cue: PolarityCue, shared: set[int], other: Statement) -> bool:
+def _on_shared(
+    st: Statement, cue: PolarityCue, shared: set[int], other: Statement, strict: bool = False
+) -> bool:
     """Whether a negation bears on something both statements talk about: one of the next content words
     (what is negated, refused, failed) is shared, or belongs to an antonym family the other statement
     also uses («دون وقوع ضحايا» vs «مقتل 20»). "without the man's knowledge" does not bear on a statement
@@ -319,10 +357,25 @@ def _on_shared(st: Statement, cue: PolarityCue, shared: set[int], other: Stateme
     if cue.kind == "debunk":
         return True
     following = [i for i in st.content if i >= cue.end][:_NEGATION_SCOPE]
+    # strict: only words both have in the same form or root, and no names: a shared name after the
+    # negation is who acts, not what is negated («لم تؤكد موسكو» says nothing against a statement about
+    # Moscow that says nothing of confirming), and a near spelling may be another word (رسميا / روسيا)
+    if strict:
+        shared = _firmly_shared(st, other) - set(st.members)
     if any(i in shared for i in following):
         return True
     families = {c.family for c in other.antonyms}
     return any(c.family in families for c in st.antonyms if c.start in following)
+
+
+def _firmly_shared(st: Statement, other: Statement) -> set[int]:
+    """Content words of ``st`` that ``other`` has in the same form or with the same rough root."""
+    out: set[int] = set()
+    for f in st.forms & other.forms:
+        out.update(st.form_owners[f])
+    for sk in st.skeletons & other.skeletons:
+        out.update(st.skeleton_owners[sk])
+    return out
 
 
 def _bears_on(st: Statement, cue: PolarityCue, other: Statement, word: PolarityCue) -> bool:
@@ -364,16 +417,19 @@ class Polarity:
     antonym_pairs: int = 0  # facing antonym pairs (not cancelled by a negation)
 
 
-def polarity(a: Statement, b: Statement, shared_a: set[int], shared_b: set[int]) -> Polarity:
+def polarity(
+    a: Statement, b: Statement, shared_a: set[int], shared_b: set[int], strict: bool = False
+) -> Polarity:
     """Do the two statements point opposite ways? An antonym pair flips; so does a negation on one side
     only. A negation that bears on the antonym word of its own side cancels the pair: "did not win" vs
     "lost"; so does one that bears on what the other side's antonym word acts on: "rather than make
     arrests" vs "stop arresting". A negation about something else does not: in «حبس ناشط بتهمة نشر
     أخبار كاذبة» / «إخلاء سبيل الناشط» the antonyms still face each other. ``shared_a`` / ``shared_b``:
-    the content words of each that the other also has."""
+    the content words of each that the other also has. ``strict``: a negation bears on a shared word
+    that is not a name (for statements that may be about different events)."""
     pairs = _antonym_pairs(a, b)
-    neg_a = [c for c in _negations(a, {ca.start for ca, _ in pairs}) if _on_shared(a, c, shared_a, b)]
-    neg_b = [c for c in _negations(b, {cb.start for _, cb in pairs}) if _on_shared(b, c, shared_b, a)]
+    neg_a = [c for c in _negations(a, {ca.start for ca, _ in pairs}) if _on_shared(a, c, shared_a, b, strict)]
+    neg_b = [c for c in _negations(b, {cb.start for _, cb in pairs}) if _on_shared(b, c, shared_b, a, strict)]
     _cancel_shared(neg_a, neg_b, a, b)
     facing: list[tuple[PolarityCue, PolarityCue]] = []
     cancelled: list[tuple[PolarityCue, PolarityCue, Statement, PolarityCue]] = []

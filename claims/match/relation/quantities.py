@@ -25,8 +25,15 @@ class Quantity:
     # Words around the figure (the noun before it, the counted noun), as keys and rough roots: «مقتل 10»
     # and «3 قتلى» are about the same thing.
     context: frozenset[str] = frozenset()
+    bound: str = ""  # approx | lower | upper; "" for an exact figure
 
     def conflicts(self, other: Quantity) -> bool:
+        """Whether the two cannot both be true. Two exact figures conflict when neither allows the other:
+        10,000 and 12,000 troops do (a round figure allows 10% for rounding, not another round figure
+        inside that margin); 2,084 and 2,000 do not. A bound or an estimate ("more than 10,000", «نحو»)
+        conflicts when the values they allow do not meet."""
+        if not self.bound and not other.bound:
+            return not (self.low <= other.value <= self.high or other.low <= self.value <= other.high)
         return self.high < other.low or other.high < self.low
 
     def comparable(self, other: Quantity) -> bool:
@@ -43,10 +50,10 @@ def _lookup(table: dict[str, float], tok: Token) -> float | None:
 
 def _bound_before(toks: Sequence[Token], i: int, nums: NumberWords, language: str) -> str:
     """approx | lower | upper when a marker ends right before token ``i``."""
-    for back in range(1, 5):
+    for back in range(4, 0, -1):  # the longest marker: «ما لا يقل عن» before «يقل عن»
         j = i - back
         if j < 0:
-            break
+            continue
         for n, kind in nums.bounds.match(toks, j, language):
             if j + n == i:
                 return str(kind)
@@ -95,12 +102,18 @@ def _value_at(toks: Sequence[Token], i: int, nums: NumberWords) -> tuple[float |
     if tok.is_number:
         return float(tok.norm), j
     if (v := _lookup(nums.words, tok)) is not None:
-        if j < n and (w := _lookup(nums.words, toks[j])) is not None and w != v:
-            if (nums.compound_tens and v >= 20 and w < 10) or (
-                nums.compound_joiner and toks[j].norm.startswith(nums.compound_joiner)
-            ):
-                return v + w, j + 1
-        return v, j
+        if 2 <= v < 10 and j < n and any(f in nums.teens for f in toks[j].forms):
+            return v + 10, j + 1  # «اثنتي عشرة», «تسعة عشر»
+        if j < n and (w := _lookup(nums.words, toks[j])) is not None and nums.compound_tens and 20 <= v < 100:
+            return (v + w, j + 1) if w < 10 else (v, j)
+        # «ثلاثمئة وثمانية وعشرين» = 328: each joined part smaller than the last, or tens after units
+        total, last = v, v
+        while j < n and nums.compound_joiner and toks[j].norm.startswith(nums.compound_joiner):
+            w = _lookup(nums.words, toks[j])
+            if w is None or not (w < last or (last < 10 and 20 <= w < 100)):
+                break
+            total, last, j = total + w, w, j + 1
+        return total, j
     if (v := _lookup(nums.articles, tok)) is not None:
         k = j + 1 if j < n and toks[j].norm in ("a", "an") else j
         if k < n and _lookup(nums.multipliers, toks[k]) is not None:
@@ -166,7 +179,7 @@ def find_quantities(toks: Sequence[Token], language: str, exclude: Iterable[int]
         low, high = _range(value, bound)
         unit, end = _unit_after(toks, j, lex)
         context = _context(toks, i, unit, lex)
-        out.append(Quantity(value, low, high, unit, text_of(toks, i, j), i, context))
+        out.append(Quantity(value, low, high, unit, text_of(toks, i, j), i, context, bound))
         i = end
     return out
 

@@ -7,6 +7,7 @@ from functools import cached_property, lru_cache
 
 from claims.lang.tokens import Token, lookup_forms, skeletons, tokenize
 from claims.match.relation.dates import DateMention, find_dates
+from claims.match.relation.facts import Entity, find_entities
 from claims.match.relation.lexicon import load_relation_lexicon
 from claims.match.relation.names import Name, find_names
 from claims.match.relation.polarity import (
@@ -52,6 +53,12 @@ class Statement:
         self.named: frozenset[tuple[int, int]] = frozenset(self.members.values())
 
     @cached_property
+    def entities(self) -> tuple[Entity, ...]:
+        """People, places and organisations under ids shared by every language (for comparing across
+        languages)."""
+        return tuple(find_entities(self.toks, self.language))
+
+    @cached_property
     def words(self) -> str:
         """The matching form as words joined by spaces (for character similarity)."""
         return " ".join(t.norm for t in self.toks)
@@ -75,7 +82,8 @@ class Statement:
 
     @cached_property
     def hedges(self) -> tuple[PolarityCue, ...]:
-        return tuple(find_hedges(self.toks, self.language))
+        in_dates = {k for d in self.dates for k in range(d.start, d.end)}  # "on May 27" is no hedge
+        return tuple(h for h in find_hedges(self.toks, self.language) if h.start not in in_dates)
 
     @cached_property
     def question(self) -> bool:
