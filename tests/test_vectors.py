@@ -172,6 +172,8 @@ def graph_store(tmp_path, registry, monkeypatch):
 
 
 def test_a_read_only_store_builds_the_graph_in_memory_and_writes_nothing(graph_store):
+    for cache in graph_store.parent.glob("claims.db.vectors*"):
+        cache.unlink()
     with Store.open(f"sqlite:///{graph_store}", read_only=True) as ro:
         assert ro.search_vectors(encoder.encode([TROOPS_AR]), 1)[0][0].text == TROOPS_EN.text
         assert ro._vectors.graph is not None
@@ -179,10 +181,8 @@ def test_a_read_only_store_builds_the_graph_in_memory_and_writes_nothing(graph_s
 
 
 def test_the_graph_is_kept_beside_the_database_and_brought_up_to_date(graph_store, registry):
-    with Store.open(f"sqlite:///{graph_store}") as s:
-        s.search_vectors(encoder.encode([TROOPS_AR]), 1)
     cache = graph_store.with_name("claims.db.vectors")
-    assert cache.exists() and cache.with_name("claims.db.vectors.json").exists()
+    assert cache.exists() and cache.with_name("claims.db.vectors.json").exists()  # written by the import
     with Store.open(f"sqlite:///{graph_store}") as s:
         s.add_claims(
             [ClaimRecord("تعهد بوتين بتعزيز التعاون العسكري مع بيونغ يانغ", "tass", "2024-12-06")], registry

@@ -310,7 +310,13 @@ class Store:
             batches.close()
             if self._index:
                 self._index.invalidate()
+        if vectors and added:
+            self._update_vector_cache()
         return ImportResult(added, seen - added, tuple(sources.created))
+
+    def _update_vector_cache(self) -> None:
+        with self._errors(), self.engine.connect() as conn:
+            self._vectors.update_cache(conn)
 
     def _write_batches(
         self,
@@ -457,6 +463,8 @@ class Store:
                 after = batch[-1][0]
                 if progress:
                     progress(len(batch))
+        if encoded:
+            self._update_vector_cache()
         return EmbedResult(encoded, time.perf_counter() - started)
 
     def has_vectors(self) -> bool:

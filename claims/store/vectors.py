@@ -13,8 +13,8 @@ Two ways to search, by size:
 * above, an HNSW graph (``usearch``): approximate, a millisecond or two at a million vectors. Building one
   takes minutes at that size, so next to an SQLite file it is kept as a cache, ``<file>.vectors`` (with
   ``<file>.vectors.json``: the model, how many vectors and up to which ``seq`` it covers, and the claim of
-  that last ``seq``). A store opened later loads it and adds what is newer; a cache that does not match the
-  database is rebuilt. A store opened read-only builds or extends the graph in memory and never writes the
+  that last ``seq``), written when an import or ``claims db embed`` has added vectors. A store opened later
+  loads it and adds what is newer; a cache that does not match the database is rebuilt. A store opened read-only builds or extends the graph in memory and never writes the
   file. PostgreSQL keeps the graph in memory, per process (docs/postgresql.md).
 
 (SQLite's own vector extension, sqlite-vec, cannot be used here: the Python of this platform is built
@@ -80,6 +80,15 @@ class VectorIndex:
         if self.graph is None and len(self.ids) > EXACT_UP_TO:
             self._build_graph()
         self._save_if_due()
+
+    def update_cache(self, conn: Connection) -> None:
+        """After vectors were written: bring the graph file up to date (a large store beside an SQLite file
+        only), so that the stores opened read-only later (``claims check``) load it instead of building it."""
+        if self.cache is None or self.read_only:
+            return
+        top = int(conn.exec_driver_sql("SELECT max(seq) FROM claim_vector").scalar() or 0)
+        if top > EXACT_UP_TO:
+            self.refresh(conn)
 
     def _same_last(self, conn: Connection) -> bool:
         return _claim_of(conn, self.seq) == self.last_claim
