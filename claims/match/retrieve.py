@@ -72,7 +72,7 @@ W_ANCHORS = 0.15
 VECTOR_POOL = 20
 # The vectors' share of a candidate's score, and the cosine below which a vector adds nothing (unrelated
 # sentences of news in one field are rarely below 0.1 with this encoder).
-W_VECTOR = 0.4
+W_VECTOR = 0.6
 COSINE_FLOOR = 0.2
 # Above this many claim x candidate pairs, cdist runs per claim (memory stays small).
 _MAX_CELLS = 4_000_000
