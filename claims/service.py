@@ -145,10 +145,12 @@ def ingest_article(
     url: str | None,
     create_sources: bool,
     max_bytes: int,
+    vectors: bool = True,
 ) -> tuple[int, ImportResult]:
     """Read an article, check it and store it with its claims, each under its attributed source (the
     author's own under ``publisher``); the date is ``published``, else the article's dateline. Returns how
-    many claims it has worth storing and what the store added."""
+    many claims it has worth storing and what the store added. ``vectors``: store the claims' sentence
+    vectors with them (else ``claims db embed`` adds them later)."""
     from claims.checker import check_text
     from claims.ingest import article_records
     from claims.text.read import read_input
@@ -167,7 +169,9 @@ def ingest_article(
         create_sources=create_sources,
     )
     records = article_records(report, publisher, date, url)
-    result = store.add_claims(records, registry, create_sources=create_sources, document_id=doc_id)
+    result = store.add_claims(
+        records, registry, create_sources=create_sources, document_id=doc_id, vectors=vectors
+    )
     return len(records), result
 
 

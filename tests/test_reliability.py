@@ -788,7 +788,7 @@ def test_import_killed_halfway_leaves_nothing_and_a_rerun_completes(tmp_path, db
     """`claims import` is one transaction: SIGKILL in the middle of writing rolls all of it back."""
     records = generated_records(tmp_path / "many.jsonl", 40_000)
     assert run("db", "init", "--db", db).exit_code == 0
-    importer = start(processes, [*CLAIMS, "import", str(records), "--db", db])
+    importer = start(processes, [*CLAIMS, "import", str(records), "--no-vectors", "--db", db])
     wal = Path(f"{db_path}-wal")
     deadline = time.monotonic() + 60
     while not (_write_lock_held(db_path) and wal.exists() and wal.stat().st_size > 1_000_000):
@@ -799,12 +799,12 @@ def test_import_killed_halfway_leaves_nothing_and_a_rerun_completes(tmp_path, db
     assert importer.wait(timeout=30) == -signal.SIGKILL
     consistent(db_path)
     assert claim_count(db_path) == 0
-    again = run("import", records, "--db", db)
+    again = run("import", records, "--no-vectors", "--db", db)
     assert again.exit_code == 0, again.output
     assert "40000 added, 0 already stored" in again.stdout
     consistent(db_path)
     assert claim_count(db_path) == 40_000
-    assert "0 added, 40000 already stored" in run("import", records, "--db", db).stdout
+    assert "0 added, 40000 already stored" in run("import", records, "--no-vectors", "--db", db).stdout
 
 
 def _children(pid: int) -> set[int]:
@@ -838,7 +838,7 @@ def test_workers_die_with_a_parent_killed_by_sigkill(tmp_path, db, processes, co
     end by themselves, and a caller reading the command's output sees it end. They used to live on, each
     holding 220-240 MB, the database's files and the caller's stdout, which then never reached its end."""
     if command == "import":
-        args = ["import", str(generated_records(tmp_path / "many.jsonl", 40_000)), "--db", db]
+        args = ["import", str(generated_records(tmp_path / "many.jsonl", 40_000)), "--no-vectors", "--db", db]
     else:
         articles = []
         for n in range(40):
@@ -869,6 +869,7 @@ from claims.store.db import Store
 from claims.store.importers import read_records
 with Store.open(sys.argv[1]) as store:
     store.add_claims(read_records(sys.argv[2]), Registry.load(), atomic=False, batch_size=1000, workers=0,
+                     vectors=False,
                      progress=lambda n: time.sleep(0.05))
 """
 
@@ -889,7 +890,7 @@ def test_non_atomic_import_killed_halfway_keeps_whole_batches(tmp_path, db, db_p
     consistent(db_path)
     kept = claim_count(db_path)
     assert kept % 1000 == 0 and 3000 <= kept < 20_000
-    again = run("import", records, "--db", db)
+    again = run("import", records, "--no-vectors", "--db", db)
     assert again.exit_code == 0, again.output
     assert f"{20_000 - kept} added, {kept} already stored" in again.stdout
     consistent(db_path)
@@ -903,8 +904,8 @@ def test_two_processes_import_into_one_new_file_at_once(tmp_path, db, db_path, p
     """WAL and the busy timeout: the second writer waits for the first; both create the schema safely."""
     a = generated_records(tmp_path / "a.jsonl", 8000, prefix="a")
     b = generated_records(tmp_path / "b.jsonl", 8000, prefix="b")
-    first = start(processes, [*CLAIMS, "import", str(a), "--db", db])
-    second = start(processes, [*CLAIMS, "import", str(b), "--db", db])
+    first = start(processes, [*CLAIMS, "import", str(a), "--no-vectors", "--db", db])
+    second = start(processes, [*CLAIMS, "import", str(b), "--no-vectors", "--db", db])
     for p, name in ((first, "a.jsonl"), (second, "b.jsonl")):
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
@@ -1434,7 +1435,7 @@ def test_db_upgrade_keeps_a_backup_and_db_downgrade_goes_back(tmp_path, old_db, 
 def test_a_corrupted_page_found_by_check_is_exit_4(tmp_path, db, db_path):
     """A damaged page (here the root of the claim table) is `database disk image is malformed`, exit 4,
     for `check` (one process or several) as for `db stats`; never a report built on half the claims."""
-    assert run("import", generated_records(tmp_path / "some.jsonl", 2000), "--db", db).exit_code == 0
+    assert run("import", generated_records(tmp_path / "some.jsonl", 2000), "--no-vectors", "--db", db).exit_code == 0
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'claim'").fetchone()

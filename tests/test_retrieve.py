@@ -174,6 +174,56 @@ def test_candidates_registry_names_are_anchors_across_languages(registry):
     assert {"source:kcna", "#5", "month:12"} <= english & arabic
 
 
+# --- candidates across languages: words and vectors fused ------------------------------------------------
+
+TREATY_AR = "أصبحت معاهدة الشراكة الاستراتيجية الشاملة بين موسكو وبيونغ يانغ سارية المفعول"
+TROOPS_EN = "Seoul says Pyongyang has sent ten thousand soldiers to fight for Russia."
+
+
+def test_candidates_find_a_claim_in_another_language_by_its_vector(tmp_path, registry):
+    english_treaty = ClaimRecord(
+        "The strategic partnership treaty between Russia and North Korea took effect on 4 December.",
+        "tass",
+        "2024-12-04",
+        language="en",
+    )
+    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as s:
+        s.add_claims([*STORED, english_treaty], registry)
+        treaty, troops = candidates(s, [TREATY_AR, TROOPS_EN], limit=5)
+    assert english_treaty.text in [c.text for c in treaty[:2]]
+    assert STORED[4].text in [c.text for c in treaty[:2]]  # the Arabic statement of the same fact
+    assert {STORED[1].text, STORED[6].text} <= {c.text for c in troops[:3]}  # Arabic and English, 10,000
+    assert all(0 <= c.score <= 100 for c in treaty + troops)
+
+
+def test_candidates_same_language_keeps_the_words_only_behaviour(store, monkeypatch):
+    words_only = candidates(store, [TROOPS_EN, TREATY_AR], limit=5, same_language=True)
+    assert all(c.language == "en" for c in words_only[0])
+    assert all(c.language == "ar" for c in words_only[1])
+    monkeypatch.setattr(store, "has_vectors", lambda: False)
+    assert words_only == [
+        candidates(store, [TROOPS_EN], "en", limit=5)[0],
+        candidates(store, [TREATY_AR], "ar", limit=5)[0],
+    ]
+
+
+def test_candidates_use_the_vectors_given_and_check_their_number(store):
+    from claims import encoder
+
+    given = encoder.encode([TROOPS_EN])
+    assert candidates(store, [TROOPS_EN], vectors=given, limit=3) == candidates(store, [TROOPS_EN], limit=3)
+    with pytest.raises(ValueError, match="1 claims but 2 vectors"):
+        candidates(store, [TROOPS_EN], vectors=encoder.encode([TROOPS_EN, TREATY_AR]))
+
+
+def test_candidates_without_a_stored_vector_are_still_found_by_their_words(tmp_path, registry):
+    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as s:
+        s.add_claims(STORED[:4], registry)
+        s.add_claims(STORED[4:], registry, vectors=False)  # the treaty claim has words but no vector
+        [hits] = candidates(s, ["دخلت معاهدة الشراكة الاستراتيجية حيز التنفيذ"], limit=3)
+        assert hits[0].text == STORED[4].text
+
+
 # --- claims eval retrieval -------------------------------------------------------------------------------
 
 CORPUS = [
@@ -313,6 +363,7 @@ def test_eval_retrieval_clef2021_2a_english_dev_meets_the_target(tmp_path):
         load_jsonl(out / "corpus.jsonl"),
         load_jsonl(out / "queries-dev.jsonl"),
         load_qrels(out / "qrels-dev.tsv"),
+        vectors=False,  # the words' figure; with vectors (minutes of encoding): bench/tune_fusion.py
     )
     assert result["scored_queries"] == 199
     assert result["metrics"]["MAP@5"] >= 0.80, format_retrieval_table(result)

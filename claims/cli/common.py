@@ -41,6 +41,14 @@ DbOption = Annotated[
 CreateSourcesOption = Annotated[
     bool, typer.Option("--create-sources", help="Create unknown source ids instead of refusing the import.")
 ]
+NoVectorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-vectors",
+        help="Store the claims without their sentence vectors (faster; found by their words until "
+        "`claims db embed` adds them).",
+    ),
+]
 MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")]
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from claims.cli.common import DbOption, DebugOption, db_app, guarded, say
+from claims.errors import DatabaseError
 from claims.service import open_store
 
 
@@ -95,3 +96,63 @@ def db_stats(
     else:
         for key, value in stats.items():
             say(f"{key}: {value}")
+
+
+@db_app.command("embed")
+def db_embed(db: DbOption = None, debug: DebugOption = False) -> None:
+    """Give a sentence vector to every stored claim that has none (after `claims import --no-vectors`, or
+    claims stored by an older claims), so that claims in another language or in other words find them.
+    Each batch of 256 is committed on its own: stopped, it keeps what it did; run it again to go on.
+
+    Example: claims db embed --db sqlite:///claims.db
+    """
+
+    def body():  # type: ignore[no-untyped-def]
+        import sys
+
+        from claims.service import existing_store_url
+
+        url = existing_store_url(db)
+        if url is None:
+            raise DatabaseError("no claims database yet: nothing to encode (import claims first)")
+        with open_store(url) as store:
+            before = store.stats()
+            missing = before["claims"] - before["vectors"]
+            bar = _embed_bar(missing) if sys.stderr.isatty() and missing else None
+            if bar is None:
+                result = store.embed()
+            else:
+                with bar:
+                    result = store.embed(progress=lambda n: bar.advance(bar.task_ids[0], n))
+        rate = result.encoded / result.seconds if result.seconds else 0.0
+        if result.encoded:
+            say(
+                f"{result.encoded:,} claims encoded in {result.seconds:.1f} s ({rate:,.0f} claims/s); "
+                f"{before['vectors'] + result.encoded:,} of {before['claims']:,} claims have vectors"
+            )
+        else:
+            say(f"all {before['claims']:,} claims already have vectors ({before['vector_model']})")
+
+    guarded(debug, body)
+
+
+def _embed_bar(total: int):  # type: ignore[no-untyped-def]
+    """A transient bar on stderr: claims encoded of those without a vector, claims/s, time left."""
+    import sys
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from claims.report.terminal import make_console
+
+    progress = Progress(
+        TextColumn("encoding claims"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=make_console(file=sys.stderr),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    progress.add_task("embed", total=total)
+    return progress

@@ -101,6 +101,13 @@ def eval_retrieval(
             help="Index into this empty database (e.g. a new PostgreSQL one) instead of a temporary SQLite file.",
         ),
     ] = None,
+    no_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--no-vectors",
+            help="Store the corpus without sentence vectors: retrieval by words alone (no encoding).",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Index a corpus in a temporary database and score retrieval (MAP@1/3/5, MRR, Recall@10, latency).
@@ -116,7 +123,9 @@ def eval_retrieval(
     )
 
     def body():  # type: ignore[no-untyped-def]
-        result = evaluate_retrieval(load_jsonl(corpus), load_jsonl(queries), load_qrels(qrels), store_url=db)
+        result = evaluate_retrieval(
+            load_jsonl(corpus), load_jsonl(queries), load_qrels(qrels), store_url=db, vectors=not no_vectors
+        )
         if output:
             write_run(result["run"], output)
         return result

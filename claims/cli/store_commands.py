@@ -16,6 +16,7 @@ from claims.cli.common import (
     DbOption,
     DebugOption,
     MaxBytesOption,
+    NoVectorsOption,
     SourcesOption,
     app,
     err,
@@ -79,6 +80,7 @@ def import_(
         str,
         typer.Option("--fallback-source", help="Source id for ClaimReview claimants not in the registry."),
     ] = "unregistered",
+    no_vectors: NoVectorsOption = False,
     db: DbOption = None,
     sources: SourcesOption = None,
     debug: DebugOption = False,
@@ -95,7 +97,7 @@ def import_(
             for name in files:
                 warnings: list[str] = []
                 result = _import_file(
-                    store, name, registry, format, fallback_source, create_sources, warnings
+                    store, name, registry, format, fallback_source, create_sources, warnings, not no_vectors
                 )
                 for w in warnings[:5]:
                     err(f"warning: {w}")
@@ -109,9 +111,10 @@ def import_(
     guarded(debug, body)
 
 
-def _import_file(store, name: str, registry, format, fallback_source, create_sources, warnings):  # type: ignore[no-untyped-def]
-    """Store one file's records as they are read. On a terminal a bar on stderr follows the bytes of the
-    records stored (the file's size is the total), with the claims stored, their rate and the time left."""
+def _import_file(store, name: str, registry, format, fallback_source, create_sources, warnings, vectors=True):  # type: ignore[no-untyped-def]
+    """Store one file's records as they are read, with their vectors unless ``vectors`` is false. On a
+    terminal a bar on stderr follows the bytes of the records stored (the file's size is the total), with
+    the claims stored, their rate and the time left (encoding the vectors is most of that time)."""
     from collections import deque
 
     from claims.store.importers import read_records
@@ -134,7 +137,7 @@ def _import_file(store, name: str, registry, format, fallback_source, create_sou
         name, registry, format=format, fallback_source=fallback_source, warnings=warnings, on_read=at
     )
     if bar is None:
-        return store.add_claims(records, registry, create_sources=create_sources)
+        return store.add_claims(records, registry, create_sources=create_sources, vectors=vectors)
 
     def progress(n: int) -> None:
         nonlocal stored
@@ -145,7 +148,9 @@ def _import_file(store, name: str, registry, format, fallback_source, create_sou
         bar.update(done, stored)
 
     with bar:
-        return store.add_claims(noted(records), registry, create_sources=create_sources, progress=progress)
+        return store.add_claims(
+            noted(records), registry, create_sources=create_sources, progress=progress, vectors=vectors
+        )
 
 
 class _ImportBar:
@@ -244,6 +249,7 @@ def ingest(
     url: Annotated[str | None, typer.Option("--url", help="Where the article was published.")] = None,
     create_sources: CreateSourcesOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    no_vectors: NoVectorsOption = False,
     db: DbOption = None,
     sources: SourcesOption = None,
     debug: DebugOption = False,
@@ -271,6 +277,7 @@ def ingest(
                     url=url,
                     create_sources=create_sources,
                     max_bytes=max_bytes,
+                    vectors=not no_vectors,
                 )
                 say(f"{name}: {found} claims, {result.added} added, {result.skipped} already stored")
 

@@ -8,8 +8,10 @@ Inputs follow the evaluation contract (CONTRACT.md, "Evaluation formats"):
 * qrels, TREC: ``qid 0 docid rel`` per line (whitespace-separated; rel > 0 is relevant).
 
 The corpus is imported into a fresh store (SQLite in a temporary directory unless ``store_url`` names
-another, empty, database), then :func:`claims.match.retrieve.candidates` runs for one query at a time, so
-the latency figures are those of one claim checked on its own.
+another, empty, database) with the sentence vectors of its documents, then
+:func:`claims.match.retrieve.candidates` runs for one query at a time (its vector encoded in the timed
+part), so the latency figures are those of one claim checked on its own. Documents of several languages
+may be mixed: a query finds documents in any language, as ``claims check`` does.
 
 Metrics, over the queries that have at least one relevant document (``R`` of them each):
 
@@ -82,13 +84,15 @@ def evaluate_retrieval(
     store_url: str | None = None,
     depth: int = 10,
     language: str | None = None,
+    vectors: bool = True,
 ) -> dict[str, Any]:
     """Index ``corpus``, retrieve for each query, score against ``qrels``.
 
     Returns ``{"queries", "scored_queries", "corpus", "corpus_duplicates", "index_seconds", "metrics":
     {"MAP@1", "MAP@3", "MAP@5", "MRR", "Recall@10"}, "latency_ms": {"p50", "p95", "mean"}, "run": [(qid,
-    docid, rank, score), ...]}``. ``language`` restricts every search to that language; by default a
-    query's own ``language`` field is used when it has one.
+    docid, rank, score), ...]}``. ``language`` restricts every search to documents in that language
+    (default: none; a query's own ``language`` field says what it is written in, not where to search).
+    ``vectors``: false imports the corpus without vectors (words only, as before vectors).
     """
     from claims.match.retrieve import candidates
     from claims.store.db import Store, dedupe_key
@@ -109,14 +113,14 @@ def evaluate_retrieval(
             if store_url and store.stats()["claims"]:
                 raise UsageError(f"{store.url} already holds claims; evaluate retrieval in an empty database")
             started = time.perf_counter()
-            result = store.add_claims(records, create_sources=False)
+            result = store.add_claims(records, create_sources=False, vectors=vectors)
             index_seconds = time.perf_counter() - started
             run: list[tuple[str, str, int, float]] = []
             latencies: list[float] = []
             for q in query_list:
                 qid = str(q["id"])
                 started = time.perf_counter()
-                hits = candidates(store, [q["text"]], language or q.get("language"), limit=depth)[0]
+                hits = candidates(store, [q["text"]], language, limit=depth)[0]
                 latencies.append((time.perf_counter() - started) * 1000.0)
                 ids = store.external_ids([c.id for c in hits])
                 rank = 0

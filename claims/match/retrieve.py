@@ -21,7 +21,25 @@ The weights were chosen on the CheckThat! 2021 2A English *train* queries and ar
 queries (``claims eval retrieval``, docs/evaluation.md). They are small so that the ranking stays BM25's
 while numbers and names break ties.
 
-Nothing here touches the database directly: the store is any object with ``search_many``.
+3. **Vectors** — when the store holds sentence vectors (``claims.encoder``), the :data:`VECTOR_POOL` stored
+   claims nearest to each claim's vector (``Store.search_vectors``, any language) join the candidates, and
+   every candidate's score becomes, with vector = 100 * max(0, cosine - COSINE_FLOOR) / (1 - COSINE_FLOOR),
+
+       (1 - W_VECTOR) * word score + W_VECTOR * vector    for a candidate in the claim's language,
+       vector                                             for one in another language,
+
+   where the word score is the re-ranking score above (for a candidate the words did not find: BM25 0,
+   word overlap and anchors as computed). Words are best for names, numbers and rare terms, so they keep
+   their say in one language; across languages there are no words to compare, and the vector stands for
+   them (the word score is relative to the best word match, which would otherwise let any Arabic sentence
+   sharing a name outrank the English statement of the same fact). A candidate without a stored vector
+   (filled words-first, ``claims db embed`` not run yet) keeps its word score.
+
+The weights were chosen on the CheckThat! 2021 2A English *train* queries and are reported on its dev
+queries (docs/evaluation.md).
+
+Nothing here touches the database directly: the store is any object with ``search_many`` (and, for
+vectors, ``has_vectors``, ``vectors_for`` and ``search_vectors``).
 """
 
 from __future__ import annotations
@@ -40,6 +58,8 @@ from claims.text.normalize import normalize
 from claims.types import StoredClaim
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from claims.registry import Registry
 
 # Candidates read from the index for each claim, before re-ranking.
@@ -48,6 +68,12 @@ POOL = 50
 W_BM25 = 0.6
 W_FUZZ = 0.25
 W_ANCHORS = 0.15
+# Stored claims read by vector for each claim.
+VECTOR_POOL = 20
+# The vectors' share of a candidate's score, and the cosine below which a vector adds nothing (unrelated
+# sentences of news in one field are rarely below 0.1 with this encoder).
+W_VECTOR = 0.6
+COSINE_FLOOR = 0.2
 # Above this many claim x candidate pairs, cdist runs per claim (memory stays small).
 _MAX_CELLS = 4_000_000
 # Below this many pairs, starting threads costs more than it saves.
@@ -64,6 +90,16 @@ class Searcher(Protocol):
     ) -> list[list[StoredClaim]]: ...
 
 
+class VectorSearcher(Searcher, Protocol):
+    def has_vectors(self) -> bool: ...
+
+    def vectors_for(self, ids: Sequence[int]) -> dict[int, np.ndarray]: ...
+
+    def search_vectors(
+        self, vectors: np.ndarray, limit: int = 10, language: str | None = None, as_of: str | None = None
+    ) -> list[list[StoredClaim]]: ...
+
+
 def candidates(
     store: Searcher,
     claim_texts: Sequence[str],
@@ -73,18 +109,83 @@ def candidates(
     *,
     registry: Registry | None = None,
     pool: int = POOL,
+    vectors: np.ndarray | None = None,
+    same_language: bool = False,
 ) -> list[list[StoredClaim]]:
     """For each claim text, the ``limit`` best stored claims, best first, ``score`` 0-100.
 
     ``language`` and ``as_of`` (YYYY-MM-DD) restrict the stored claims searched, as in
     ``Store.search``. ``registry`` names the sources recognised as anchors (default: the bundled one).
+
+    With a store that holds vectors, stored claims near each claim's vector, in any language, are fused
+    with those sharing its words; ``vectors`` are the claims' vectors (``claims.encoder.encode``; computed
+    here when not given). ``same_language``: only stored claims in each claim's own language (``language``,
+    else the language of its text), by their words alone, as before vectors.
     """
     texts = list(claim_texts)
     if not texts:
         return []
+    if same_language:
+        return _word_candidates(store, texts, language, limit, as_of, registry, pool, per_text_language=True)
+    use_vectors = _has_vectors(store)
+    words = _word_candidates(
+        store, texts, language, max(limit, pool) if use_vectors else limit, as_of, registry, pool
+    )
+    if not use_vectors:
+        return words
+    from claims import encoder
+
+    queries = encoder.encode(texts) if vectors is None else vectors
+    if len(queries) != len(texts):
+        raise ValueError(f"{len(texts)} claims but {len(queries)} vectors")
+    near = store.search_vectors(queries, limit=max(VECTOR_POOL, limit), language=language, as_of=as_of)  # type: ignore[attr-defined]
+    return _fuse(store, texts, queries, words, near, limit, registry)
+
+
+def _has_vectors(store: Searcher) -> bool:
+    probe = getattr(store, "has_vectors", None)
+    return bool(probe and probe())
+
+
+def _word_candidates(
+    store: Searcher,
+    texts: list[str],
+    language: str | None,
+    limit: int,
+    as_of: str | None,
+    registry: Registry | None,
+    pool: int,
+    *,
+    per_text_language: bool = False,
+) -> list[list[StoredClaim]]:
+    """The word search and its re-ranking; ``per_text_language``: each text searched in its own language
+    (``language``, else detected), in one search per language."""
+    if per_text_language and language is None:
+        by_language: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            by_language.setdefault(lang.detect(t), []).append(i)
+        out: list[list[StoredClaim]] = [[] for _ in texts]
+        for code, where in by_language.items():
+            found = _word_candidates(store, [texts[i] for i in where], code, limit, as_of, registry, pool)
+            for i, hits in zip(where, found, strict=True):
+                out[i] = hits
+        return out
     found = store.search_many(texts, language=language, limit=max(pool, limit), as_of=as_of)
     if not any(found):  # an empty store, or nothing in common: no re-ranking to prepare
         return [[] for _ in texts]
+    return _rerank(texts, found, limit, registry)
+
+
+def _rerank(
+    texts: list[str],
+    found: list[list[StoredClaim]],
+    limit: int,
+    registry: Registry | None,
+    *,
+    bm25: bool = True,
+) -> list[list[StoredClaim]]:
+    """Today's word score of each text's candidates, best first, at most ``limit`` each. Without ``bm25``
+    (candidates the words did not find) that part of the score is 0."""
     if registry is None:
         registry = _bundled_registry()
     aliases = _alias_index(registry)
@@ -110,12 +211,70 @@ def candidates(
         for c in hits:
             j = column[c.id]
             score = _combine(
-                similarity[i][j] / 100.0, c.score / best_bm25, _overlap(query_anchors[i], cand_anchors[j])
+                similarity[i][j] / 100.0,
+                c.score / best_bm25 if bm25 else 0.0,
+                _overlap(query_anchors[i], cand_anchors[j]),
             )
             scored.append(replace(c, score=round(score, 1)))
         scored.sort(key=lambda c: -c.score)
         out.append(scored[:limit])
     return out
+
+
+def _fuse(
+    store: Searcher,
+    texts: list[str],
+    queries: np.ndarray,
+    words: list[list[StoredClaim]],
+    near: list[list[StoredClaim]],
+    limit: int,
+    registry: Registry | None,
+) -> list[list[StoredClaim]]:
+    """One list per claim: the word candidates and the vector candidates, each scored by both."""
+    import numpy as np
+
+    # the word score of candidates found by vector only (their BM25 part is 0: the words missed them)
+    only_near = [
+        [c for c in hits if c.id not in {w.id for w in found}]
+        for hits, found in zip(near, words, strict=True)
+    ]
+    near_words = (
+        _rerank(texts, only_near, VECTOR_POOL + limit, registry, bm25=False)
+        if any(only_near)
+        else [[] for _ in texts]
+    )
+    cosine = {(i, c.id): c.score for i, hits in enumerate(near) for c in hits}
+    missing = sorted({c.id for i, hits in enumerate(words) for c in hits if (i, c.id) not in cosine})
+    stored = store.vectors_for(missing) if missing else {}  # type: ignore[attr-defined]
+    out = []
+    for i, (found, extra) in enumerate(zip(words, near_words, strict=True)):
+        own = _primary(lang.detect(texts[i]))
+        fused = []
+        for c in (*found, *extra):
+            cos = cosine.get((i, c.id))
+            if cos is None and c.id in stored:
+                cos = float(np.dot(queries[i], stored[c.id]))
+            score = round(fused_score(c.score, cos, same_language=_primary(c.language) == own), 1)
+            if score > 0:  # 0: no word in common and a vector no closer than unrelated sentences
+                fused.append(replace(c, score=score))
+        fused.sort(key=lambda c: -c.score)
+        out.append(fused[:limit])
+    return out
+
+
+def _primary(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
+def fused_score(word_score: float, cosine: float | None, *, same_language: bool = True) -> float:
+    """A candidate's 0-100 score from its word score and the cosine of the two vectors (None: it has no
+    vector). In another language words cannot be compared: the vector stands for them too."""
+    if cosine is None:
+        return word_score
+    vector = 100.0 * min(max(0.0, cosine - COSINE_FLOOR) / (1.0 - COSINE_FLOOR), 1.0)
+    if not same_language:
+        return vector
+    return (1.0 - W_VECTOR) * word_score + W_VECTOR * vector
 
 
 def _similarities(

@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from claims.config import data_dir, default_url  # noqa: F401  (re-exported)
 from claims.errors import DatabaseError, UsageError
-from claims.store import engines, schema
+from claims.store import embed, engines, schema
 from claims.store import index as fts
 from claims.store.bulk import Batch, ClaimWriter, prepared_batches
 from claims.store.engines import busy_timeout_ms  # noqa: F401  (re-exported)
@@ -28,14 +28,18 @@ from claims.store.models import Claim, Decision, Document, Source, utcnow
 from claims.store.rows import check_date, claim_row, dedupe_key, source_uses
 from claims.store.schema import MIGRATIONS, SCHEMA_HEAD, SchemaChange  # noqa: F401  (re-exported)
 from claims.store.sources import SourceRows
+from claims.store.vectors import VectorIndex, as_queries
 from claims.text.normalize import normalize
 from claims.types import ClaimRecord, StoredClaim
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from claims.registry import Registry
 
 __all__ = [
     "EditorDecision",
+    "EmbedResult",
     "ImportResult",
     "SchemaChange",
     "Store",
@@ -73,6 +77,11 @@ class ImportResult(NamedTuple):
     created_sources: tuple[str, ...]  # ids created because of ``create_sources=True``
 
 
+class EmbedResult(NamedTuple):
+    encoded: int  # claims given a vector
+    seconds: float
+
+
 @dataclass(frozen=True)
 class EditorDecision:
     id: int
@@ -98,6 +107,12 @@ class Store:
         self.read_only = read_only
         self._index: fts.SearchIndex | None = (
             _INDEXES[engine.dialect.name]() if engine.dialect.name in _INDEXES else None
+        )
+        # The vectors, read on the first vector search; an SQLite file keeps the HNSW graph of a large
+        # store beside it (claims/store/vectors.py).
+        file = engines.sqlite_file(url)
+        self._vectors = VectorIndex(
+            file.with_name(file.name + ".vectors") if file is not None else None, read_only=read_only
         )
 
     # -- opening, schema --------------------------------------------------------------------------------
@@ -229,6 +244,7 @@ class Store:
         document_id: int | None = None,
         atomic: bool = True,
         workers: int | None = None,
+        vectors: bool = True,
     ) -> ImportResult:
         """Store claim records; records already stored are skipped.
 
@@ -247,6 +263,10 @@ class Store:
         long import prepares batches in ``workers`` processes while this one writes (default: one per CPU
         but one, at most 4; ``workers=0`` prepares everything here). Imports of a few batches never start
         processes.
+
+        ``vectors``: the claims added get their sentence vectors (``claims.encoder``, 256 at a time), in the
+        same transaction as the claims; ``progress`` then also moves as they are encoded. Without,
+        :meth:`embed` adds them later; until then the claims are found by their words only.
         """
         if batch_size < 1:
             raise UsageError("batch_size must be at least 1")
@@ -267,10 +287,21 @@ class Store:
         def write_batch(conn: Connection, batch: Batch) -> int:
             nonlocal seen
             sources.ensure(conn, source_uses(batch.rows, seen, origins))
+            before = embed.last_claim_id(conn) if vectors else 0
             added = writer.insert(conn, batch)
             seen += len(batch.rows)
-            if progress:
-                progress(len(batch.rows))
+            encoded = 0
+
+            def step(n: int) -> None:
+                nonlocal encoded
+                encoded += n
+                if progress:
+                    progress(n)
+
+            if vectors and added:
+                embed.encode_and_store(conn, embed.new_claims(conn, before), step)
+            if progress and len(batch.rows) > encoded:
+                progress(len(batch.rows) - encoded)
             return added
 
         try:
@@ -279,7 +310,13 @@ class Store:
             batches.close()
             if self._index:
                 self._index.invalidate()
+        if vectors and added:
+            self._update_vector_cache()
         return ImportResult(added, seen - added, tuple(sources.created))
+
+    def _update_vector_cache(self) -> None:
+        with self._errors(), self.engine.connect() as conn:
+            self._vectors.update_cache(conn)
 
     def _write_batches(
         self,
@@ -399,6 +436,111 @@ class Store:
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
+    def embed(self, progress: Callable[[int], None] | None = None) -> EmbedResult:
+        """Give a vector to every stored claim that has none (of the current encoder model), by id, one
+        transaction per :data:`embed.BATCH` claims: interrupted, it keeps the batches done and goes on from
+        there when run again. ``progress`` is called with each batch's size."""
+        import time
+
+        if self.read_only:
+            raise UsageError("this store was opened read-only; open it without read_only to add vectors")
+        started = time.perf_counter()
+        encoded = 0
+        after = 0
+        with self._errors():
+            while True:
+                with self.engine.connect() as conn:
+                    batch = embed.claims_without_vectors(conn, after)
+                if not batch:
+                    break
+                # encoded outside the write transaction: writers wait only for the insert
+                from claims import encoder
+
+                vectors = encoder.encode([text for _, text in batch])
+                with self._write() as conn:
+                    embed.store_vectors(conn, [i for i, _ in batch], vectors)
+                encoded += len(batch)
+                after = batch[-1][0]
+                if progress:
+                    progress(len(batch))
+        if encoded:
+            self._update_vector_cache()
+        return EmbedResult(encoded, time.perf_counter() - started)
+
+    def has_vectors(self) -> bool:
+        """Whether any stored claim has a vector of the current encoder model (one indexed lookup)."""
+        from claims import encoder
+
+        with self._errors(), self.engine.connect() as conn:
+            return (
+                conn.execute(
+                    sa.text("SELECT 1 FROM claim_vector WHERE model = :m LIMIT 1"), {"m": encoder.MODEL}
+                ).first()
+                is not None
+            )
+
+    def vectors_for(self, claim_ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """The stored vectors (unit float32) of the claims that have one of the current model."""
+        from claims import encoder
+
+        out: dict[int, np.ndarray] = {}
+        with self._errors(), self.engine.connect() as conn:
+            for start in range(0, len(claim_ids), 500):
+                chunk = [int(i) for i in claim_ids[start : start + 500]]
+                rows = conn.execute(
+                    sa.text(
+                        "SELECT claim_id, vector FROM claim_vector WHERE model = :m AND claim_id IN :ids"
+                    ).bindparams(sa.bindparam("ids", expanding=True)),
+                    {"m": encoder.MODEL, "ids": chunk},
+                )
+                out.update({int(i): encoder.from_bytes(bytes(v)) for i, v in rows})
+        return out
+
+    def search_vectors(
+        self,
+        vectors: np.ndarray,
+        limit: int = 10,
+        language: str | None = None,
+        as_of: str | None = None,
+    ) -> list[list[StoredClaim]]:
+        """For each query vector (unit rows of ``claims.encoder``), the ``limit`` stored claims whose
+        vectors are closest, best first, ``score`` = cosine. ``language`` and ``as_of`` filter as in
+        :meth:`search`. Claims without a vector are not searched (see :meth:`embed`)."""
+        as_of = check_date(as_of, "as-of", error=UsageError)
+        try:
+            queries = as_queries(vectors)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if limit < 1:
+            return [[] for _ in queries]
+        with self._errors(), self.engine.connect() as conn:
+            self._vectors.refresh(conn)
+            return [self._nearest_one(conn, q, language, limit, as_of) for q in queries]
+
+    def _nearest_one(
+        self, conn: Connection, query: np.ndarray, language: str | None, limit: int, as_of: str | None
+    ) -> list[StoredClaim]:
+        fetch = limit * 3 if (language or as_of) else limit
+        while True:
+            hits = self._vectors.nearest(query, fetch)
+            rows = {
+                r.id: r
+                for r in conn.execute(
+                    sa.select(*_CLAIM_COLUMNS).where(_CLAIM.c.id.in_([h[0] for h in hits]))
+                ).all()
+            }
+            out = []
+            for claim_id, score in hits:
+                row = rows.get(claim_id)
+                if row is None or not _keep(row, language, as_of):
+                    continue
+                out.append(_stored(row, score))
+                if len(out) == limit:
+                    return out
+            if len(hits) < fetch or fetch >= _MAX_FETCH:
+                return out
+            fetch = min(fetch * 4, _MAX_FETCH)
+
     # -- reading ----------------------------------------------------------------------------------------
 
     def decisions_for(self, text_hash: str) -> list[EditorDecision]:
@@ -506,6 +648,13 @@ class Store:
             )
             first, last = conn.execute(sa.select(sa.func.min(c.published), sa.func.max(c.published))).one()
             out["published"] = {"first": first, "last": last}
+            from claims import encoder
+
+            models = embed.counts(conn)
+            out["vectors"] = models.get(encoder.MODEL, 0)
+            out["vector_model"] = encoder.MODEL
+            if set(models) - {encoder.MODEL}:
+                out["vectors_of_other_models"] = {m: n for m, n in models.items() if m != encoder.MODEL}
             if self.backend == "postgresql":
                 out["size_bytes"] = conn.execute(
                     sa.text("SELECT pg_database_size(current_database())")

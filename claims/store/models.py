@@ -113,3 +113,18 @@ class Decision(SQLModel, table=True):
     note: str = Field(default="", sa_type=sa.Text)
     editor: str | None = Field(default=None, sa_type=sa.String(200))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ClaimVector(SQLModel, table=True):
+    """A claim's sentence vector (``claims.encoder``: float16 bytes), the encoder model that made it, and
+    ``seq``, its place in the order vectors were committed (see ``claims/store/vectors.py``)."""
+
+    __tablename__ = "claim_vector"
+    __table_args__ = (sa.Index("ux_claim_vector_seq", "seq", unique=True),)
+
+    claim_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True)
+    )
+    model: str = Field(sa_type=sa.String(100))
+    seq: int = Field(sa_type=sa.BigInteger)
+    vector: bytes = Field(sa_type=sa.LargeBinary)
