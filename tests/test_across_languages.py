@@ -157,7 +157,7 @@ def test_an_arabic_claim_is_corroborated_by_the_english_statement_of_another_sou
     assert checked.verdict.label == "corroborated"
     assert (
         checked.verdict.reason
-        == "confirmed by 1 independent source: Yonhap News Agency (compared with stored claims in English too)"
+        == "confirmed by 1 independent source: Yonhap News Agency (with evidence in English)"
     )
     # relate was given the cosine of the Arabic text with the stored English vector, and its language
     treaty = [c for c in across if c["evidence"] == TREATY_EN]
@@ -275,19 +275,21 @@ def _evidence(source: str, name: str, language: str, relation: str = "supports")
         (
             [_evidence("yonhap", "Yonhap", "en")],
             ["en"],
-            "confirmed by 1 independent source: Yonhap (compared with stored claims in English too)",
+            "confirmed by 1 independent source: Yonhap (with evidence in English)",
         ),
         (
             [_evidence("yonhap", "Yonhap", "en", "contradicts")],
             ["en"],
-            "contradicted by Yonhap, 2024-12-04: same statement (compared with stored claims in English too)",
+            "contradicted by Yonhap, 2024-12-04: same statement (with evidence in English)",
         ),
         ([_evidence("yonhap", "Yonhap", "ar")], ["ar-EG", "ar"], "confirmed by 1 independent source: Yonhap"),
+        # English claims were compared but none is related: the Arabic evidence alone is shown, no note
+        ([_evidence("yonhap", "Yonhap", "ar")], ["ar", "en"], "confirmed by 1 independent source: Yonhap"),
         (
             [_evidence("tass", "TASS", "en")],
             ["en"],
             "only Russian state media and officials (Russian Ministry of Foreign Affairs, TASS) report this: "
-            "no independent source (compared with stored claims in English too)",
+            "no independent source (with evidence in English)",
         ),
     ],
 )
@@ -320,7 +322,7 @@ def test_the_languages_compared_and_the_date_share_one_parenthesis(registry):
         languages_compared=["en"],
     )
     assert verdict.reason == (
-        "confirmed by 1 independent source: Yonhap (compared with stored claims in English too; evidence up to 2024-12-05)"
+        "confirmed by 1 independent source: Yonhap (with evidence in English; evidence up to 2024-12-05)"
     )
 
 
@@ -565,7 +567,7 @@ def test_end_to_end_arabic_claim_gets_the_english_evidence_in_every_format(engli
     (claim,) = json.loads(_check(english_db, article, "--format", "json"))["claims"]
     (evidence,) = [e for e in claim["evidence"] if e["text"] == TREATY_EN]
     assert evidence["language"] == "en" and evidence["relation"] == "supports"
-    assert "compared with stored claims in English too" in claim["reason"]
+    assert "(with evidence in English)" in claim["reason"]
     page = _check(english_db, article, "--format", "html")
     assert '"language": "en"' in page and "setAttribute('dir', 'auto')" in page
     row = next(csv.DictReader(io.StringIO(_check(english_db, article, "--format", "csv"))))

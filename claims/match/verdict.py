@@ -85,8 +85,8 @@ def verdict_for(
     languages_compared: Iterable[str] = (),
 ) -> Verdict:
     """The verdict on ``claim`` (by ``origin``) given related stored claims. ``languages_compared`` are
-    the languages of the stored claims compared with it: when another language than the claim's is among
-    them, the reason says so."""
+    the languages of the stored claims compared with it: the reason says when evidence in another language
+    is shown, or, with nothing found, which languages were searched."""
     usable = [e for e in evidence if as_of is None or e.published is None or e.published <= as_of]
     relays = claim.attribution.via
     contradicting = [
@@ -102,7 +102,7 @@ def verdict_for(
     ]
     shown = tuple(sorted(contradicting, key=lambda e: -e.score) + sorted(supporting, key=lambda e: -e.score))
     notes = [
-        _languages_note(claim.language, languages_compared, found=bool(contradicting or supporting)),
+        _languages_note(claim.language, languages_compared, shown),
         f"evidence up to {as_of}" if as_of else "",
     ]
     suffix = f" ({'; '.join(n for n in notes if n)})" if any(notes) else ""
@@ -157,16 +157,17 @@ def _across(evidence: Evidence, claim: Claim) -> bool:
     return evidence.language is not None and not same_language(evidence.language, claim.language)
 
 
-def _languages_note(language: str, compared: Iterable[str], *, found: bool) -> str:
-    """``compared with stored claims in English too`` when stored claims in another language than the
-    claim's were compared; with nothing found, every language searched: ``stored claims in Arabic and
-    English compared``. Empty when only the claim's own language was compared."""
+def _languages_note(language: str, compared: Iterable[str], shown: Sequence[Evidence]) -> str:
+    """``with evidence in English`` when evidence in another language than the claim's is shown; with
+    nothing found, every language searched: ``stored claims in Arabic and English compared``. Empty when
+    the evidence is all in the claim's language, or only that language was searched."""
     own = _primary(language)
+    if shown:
+        others = _unique(_primary(e.language) for e in shown if e.language and _primary(e.language) != own)
+        return f"with evidence in {_and([language_name(c) for c in others])}" if others else ""
     others = _unique(_primary(c) for c in compared if c and _primary(c) != own)
     if not others:
         return ""
-    if found:
-        return f"compared with stored claims in {_and([language_name(c) for c in others])} too"
     return f"stored claims in {_and([language_name(c) for c in [own, *others]])} compared"
 
 
