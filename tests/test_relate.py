@@ -829,3 +829,13 @@ def test_a_headline_that_calls_the_claim_a_hoax_in_another_clause_still_disputes
         "The singer is dead", "The singer dead? Fans share another death hoax on Facebook", "en"
     )
     assert relation.label == "contradicts", relation.why
+
+
+def test_a_negation_in_a_clause_other_than_the_closest_one_is_no_dispute():
+    # the line says the minister will not open schools; the clause closest to the claim is about the hospital
+    evidence = (
+        "قال وزير الصحة إن الحكومة لن تفتتح مدارس جديدة هذا العام، وأضاف أن مدينة حمص تحتاج إلى مستشفى،"
+        " فيما افتتح محافظ المدينة سوقا شعبيا في الحي القديم بحضور عدد من المسؤولين والتجار المحليين."
+    )
+    relation = relate(_HOSPITAL, evidence, "ar")
+    assert relation.label == "supports", relation.why
