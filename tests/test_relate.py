@@ -797,3 +797,45 @@ def test_an_antonym_pair_between_statements_about_different_things_is_no_dispute
     assert relate(
         "ارتفاع أسعار النفط في الأسواق العالمية", "انخفاض أسعار النفط في الأسواق العالمية", similarity=0.3
     ).label == ("contradicts")
+
+
+# A claim and a long line of an article that states it in its first clause and goes on to something else.
+_HOSPITAL = "افتتح وزير الصحة مستشفى جديدا في مدينة حمص"
+
+
+def test_a_negation_in_another_clause_of_a_long_line_is_no_dispute():
+    # «لم يفتتح» is about the countryside, in the residents' clause: not about the hospital the claim names
+    evidence = (
+        "افتتح وزير الصحة اليوم مستشفى جديدا في مدينة حمص يضم مئة سرير، بينما قال الأهالي إن وزير الصحة"
+        " لم يفتتح أي مستشفى في ريف المدينة منذ سنوات رغم الوعود المتكررة من الحكومة."
+    )
+    relation = relate(_HOSPITAL, evidence, "ar")
+    assert relation.label == "supports", relation.why
+
+
+def test_a_negation_on_the_claims_own_predicate_in_a_long_line_is_a_dispute():
+    evidence = (
+        "لم يفتتح وزير الصحة اليوم مستشفى جديدا في مدينة حمص كما كان مقررا، بينما قال الأهالي إن الخدمات"
+        " الطبية في ريف المدينة تراجعت منذ سنوات رغم الوعود المتكررة من الحكومة."
+    )
+    relation = relate(_HOSPITAL, evidence, "ar")
+    assert relation.label == "contradicts"
+    assert relation.why == "negation: 'افتتح' vs 'لم يفتتح'"
+
+
+def test_a_headline_that_calls_the_claim_a_hoax_in_another_clause_still_disputes_it():
+    # headlines are compared whole: "dead? ... hoax" speaks of the claim in every clause
+    relation = relate(
+        "The singer is dead", "The singer dead? Fans share another death hoax on Facebook", "en"
+    )
+    assert relation.label == "contradicts", relation.why
+
+
+def test_a_negation_in_a_clause_other_than_the_closest_one_is_no_dispute():
+    # the line says the minister will not open schools; the clause closest to the claim is about the hospital
+    evidence = (
+        "قال وزير الصحة إن الحكومة لن تفتتح مدارس جديدة هذا العام، وأضاف أن مدينة حمص تحتاج إلى مستشفى،"
+        " فيما افتتح محافظ المدينة سوقا شعبيا في الحي القديم بحضور عدد من المسؤولين والتجار المحليين."
+    )
+    relation = relate(_HOSPITAL, evidence, "ar")
+    assert relation.label == "supports", relation.why
