@@ -132,7 +132,7 @@ def test_store_upgrade_from_0001_keeps_the_claims_and_indexes_them(store_url, re
     with Store.open(store_url, migrate=False) as store:
         with store.engine.begin() as conn:
             command.upgrade(schema.alembic_config(conn), "0001")
-        store.add_claims(AR + EN, registry)  # claims stored before 0002 existed
+        store.add_claims(AR + EN, registry, vectors=False)  # claims stored before 0002 existed
         assert store.upgrade()[:2] == ("0001", SCHEMA_HEAD)
         assert store.stats()["claims"] == len(AR) + len(EN)
         assert store.search("North Korea missile east coast")[0].source == "yonhap"
@@ -151,11 +151,11 @@ def test_store_postgresql_upgrade_from_0003_moves_search_to_word_keys(postgres_u
     with Store.open(postgres_url, migrate=False) as store:
         with store.engine.begin() as conn:
             command.upgrade(schema.alembic_config(conn), "0003")
-        store.add_claims(AR, registry)  # stored under 0003
+        store.add_claims(AR, registry, vectors=False)  # stored under 0003 (no vector table yet)
         assert "ix_claim_index_words" in indexes(store)
         assert store.upgrade()[:2] == ("0003", SCHEMA_HEAD)
         assert indexes(store) >= {fts.PG_INDEX} and "ix_claim_index_words" not in indexes(store)
-        store.add_claims(EN, registry)  # stored under 0004
+        store.add_claims(EN, registry, vectors=False)  # stored under 0004
         assert store.search("قال كيم جونغ أون")[0].source == "kcna"
         assert store.search("North Korea missile east coast")[0].source == "yonhap"
         with store.engine.begin() as conn:
