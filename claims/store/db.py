@@ -521,25 +521,7 @@ class Store:
         self, conn: Connection, query: np.ndarray, language: str | None, limit: int, as_of: str | None
     ) -> list[StoredClaim]:
         fetch = limit * 3 if (language or as_of) else limit
-        while True:
-            hits = self._vectors.nearest(query, fetch)
-            rows = {
-                r.id: r
-                for r in conn.execute(
-                    sa.select(*_CLAIM_COLUMNS).where(_CLAIM.c.id.in_([h[0] for h in hits]))
-                ).all()
-            }
-            out = []
-            for claim_id, score in hits:
-                row = rows.get(claim_id)
-                if row is None or not _keep(row, language, as_of):
-                    continue
-                out.append(_stored(row, score))
-                if len(out) == limit:
-                    return out
-            if len(hits) < fetch or fetch >= _MAX_FETCH:
-                return out
-            fetch = min(fetch * 4, _MAX_FETCH)
+        return _kept_hits(conn, lambda n: self._vectors.nearest(query, n), fetch, limit, language, as_of)
 
     # -- reading ----------------------------------------------------------------------------------------
 
@@ -687,25 +669,7 @@ class Store:
             return []
         # Filtering by language or date drops some hits: read half as many again, more if still short.
         fetch = limit + limit // 2 if (language or as_of) else limit
-        while True:
-            hits = index.search(conn, words, fetch)
-            rows = {
-                r.id: r
-                for r in conn.execute(
-                    sa.select(*_CLAIM_COLUMNS).where(_CLAIM.c.id.in_([h[0] for h in hits]))
-                ).all()
-            }
-            out = []
-            for claim_id, score in hits:
-                row = rows.get(claim_id)
-                if row is None or not _keep(row, language, as_of):
-                    continue
-                out.append(_stored(row, score))
-                if len(out) == limit:
-                    return out
-            if len(hits) < fetch or fetch >= _MAX_FETCH:
-                return out
-            fetch = min(fetch * 4, _MAX_FETCH)
+        return _kept_hits(conn, lambda n: index.search(conn, words, n), fetch, limit, language, as_of)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -718,6 +682,38 @@ class Store:
     def _errors(self) -> AbstractContextManager[None]:
         """Database failures inside the block as one-line :class:`DatabaseError` naming this store."""
         return engines.database_errors(self.url)
+
+
+def _kept_hits(
+    conn: Connection,
+    search: Callable[[int], Sequence[tuple[int, float]]],
+    fetch: int,
+    limit: int,
+    language: str | None,
+    as_of: str | None,
+) -> list[StoredClaim]:
+    """The first ``limit`` hits of ``search(n)`` (claim id, score; best first) that pass the language and
+    date filters, read as stored claims. Filtering drops hits, so a short result asks for four times as
+    many, up to :data:`_MAX_FETCH`."""
+    while True:
+        hits = search(fetch)
+        rows = {
+            r.id: r
+            for r in conn.execute(
+                sa.select(*_CLAIM_COLUMNS).where(_CLAIM.c.id.in_([h[0] for h in hits]))
+            ).all()
+        }
+        out = []
+        for claim_id, score in hits:
+            row = rows.get(claim_id)
+            if row is None or not _keep(row, language, as_of):
+                continue
+            out.append(_stored(row, score))
+            if len(out) == limit:
+                return out
+        if len(hits) < fetch or fetch >= _MAX_FETCH:
+            return out
+        fetch = min(fetch * 4, _MAX_FETCH)
 
 
 def _keep(row: Any, language: str | None, as_of: str | None) -> bool:
