@@ -108,7 +108,7 @@ def test_check_against_the_demo_data_shows_all_three_verdicts(db):
     assert verdicts == {"corroborated", "disputed", "single-source"}
     # the counts docs/quickstart.md gives
     assert report["summary"] == {
-        "claims": 28, "corroborated": 5, "disputed": 2, "single-source": 21, "unattributed": 10
+        "claims": 28, "corroborated": 5, "disputed": 1, "single-source": 22, "unattributed": 10
     }  # fmt: skip
     by_line = {c["line"]: c for c in report["claims"]}
     assert by_line[4]["verdict"] == "corroborated"
@@ -126,19 +126,14 @@ def test_check_against_the_demo_data_shows_all_three_verdicts(db):
             assert c["evidence"], c
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known false dispute (issue 15): the rules read «لم تؤكد موسكو ولا بيونغ يانغ رسميًا وجود جنود» "
-    "against Peskov's denial and the NIS report as opposite polarity; both-negative and 'not confirming is "
-    "no denial' rules measured so far cost Emergent or ANS dev (docs/relations.md, Known limits)",
-)
 def test_the_line_that_moscow_and_pyongyang_have_not_confirmed_the_troops_is_not_disputed(db):
     """Moscow and Pyongyang not confirming the troops agrees with the Kremlin's denial and says nothing
-    against Seoul's report that they were sent: not a dispute."""
+    against Seoul's report that they were sent: not a dispute (the relation says it takes no stance)."""
     run("import", EXAMPLES / "demo-claims.jsonl", "--db", db)
     report = json.loads(run("check", EXAMPLES / "ar-russia-dprk-treaty.txt", "-f", "json", "--db", db).stdout)
     (line,) = [c for c in report["claims"] if "لم تؤكد موسكو ولا بيونغ يانغ" in c["text"]]
     assert line["verdict"] != "disputed", line["reason"]
+    assert all(e["relation"] != "contradicts" for e in line["evidence"])
 
 
 def test_check_as_of_ignores_later_evidence(db):

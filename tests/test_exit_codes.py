@@ -92,9 +92,9 @@ def test_an_internal_error_is_not_the_fail_on_code():
 def test_fail_on_disputed_names_the_disputed_claim(demo_db):
     result = runner.invoke(app, ["check", FOUNDING, "--db", demo_db, "--fail-on", "disputed", "-f", "json"])
     assert result.exit_code == EXIT_FAIL_ON
-    assert result.stderr == f"claims: --fail-on disputed: 2 claims disputed ({FOUNDING}#c5, {FOUNDING}#c16)\n"
+    assert result.stderr == f"claims: --fail-on disputed: 1 claim disputed ({FOUNDING}#c5)\n"
     disputed = [c for c in json.loads(result.stdout)["claims"] if c["verdict"] == "disputed"]
-    assert [c["id"] for c in disputed] == ["c5", "c16"]  # c16 is a known false dispute: test_cli_store
+    assert [c["id"] for c in disputed] == ["c5"]
 
 
 def test_fail_on_several_conditions_says_each_met_and_caps_the_ids(demo_db):
@@ -108,7 +108,7 @@ def test_fail_on_several_conditions_says_each_met_and_caps_the_ids(demo_db):
     assert len(unattributed) == report["summary"]["unattributed"] > 5
     shown = ", ".join(f"{FOUNDING}#{i}" for i in unattributed[:5])
     assert result.stderr == (
-        f"claims: --fail-on disputed,unattributed: 2 claims disputed ({FOUNDING}#c5, {FOUNDING}#c16); "
+        f"claims: --fail-on disputed,unattributed: 1 claim disputed ({FOUNDING}#c5); "
         f"{len(unattributed)} claims unattributed ({shown} and {len(unattributed) - 5} more)\n"
     )
 
@@ -147,4 +147,4 @@ def test_fail_on_from_the_console_script(demo_db):
         timeout=120,
     )
     assert result.returncode == 1
-    assert result.stderr == f"claims: --fail-on disputed: 2 claims disputed ({FOUNDING}#c5, {FOUNDING}#c16)\n"
+    assert result.stderr == f"claims: --fail-on disputed: 1 claim disputed ({FOUNDING}#c5)\n"

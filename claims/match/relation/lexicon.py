@@ -120,6 +120,7 @@ class RelationLexicon:
     numbers: NumberWords
     ordinals: PhraseTable  # day ordinals before a month; payload: the day
     date_links: frozenset[str]  # words between a day and its month: «من», "of"
+    unconfirmed: PhraseTable  # verbs that, negated, leave a statement unconfirmed: «لم تؤكد», "not confirmed"
 
 
 def _expand(entries: list[str], families: list[dict], names: list[str]) -> list[str]:
@@ -200,4 +201,5 @@ def load_relation_lexicon(language: str) -> RelationLexicon:
         numbers=_number_words(data.get("numbers", {})),
         ordinals=PhraseTable.build(data.get("dates", {}).get("ordinals", {}).items()),
         date_links=_norm_set(data.get("dates", {}).get("links", [])),
+        unconfirmed=PhraseTable.build((w, "unconfirmed") for w in data.get("unconfirmed", [])),
     )

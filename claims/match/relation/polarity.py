@@ -427,6 +427,8 @@ def polarity(
     أخبار كاذبة» / «إخلاء سبيل الناشط» the antonyms still face each other. ``shared_a`` / ``shared_b``:
     the content words of each that the other also has. ``strict``: a negation bears on a shared word
     that is not a name (for statements that may be about different events)."""
+    if not_confirmed(a, b):
+        return Polarity(False, 0, ())
     pairs = _antonym_pairs(a, b)
     neg_a = [c for c in _negations(a, {ca.start for ca, _ in pairs}) if _on_shared(a, c, shared_a, b, strict)]
     neg_b = [c for c in _negations(b, {cb.start for _, cb in pairs}) if _on_shared(b, c, shared_b, a, strict)]
@@ -460,6 +462,52 @@ def polarity(
             reasons.append(f"antonyms: {ca.text} / {cb.text}")
             reasons.append(_negation_reason(st, n, b if st is a else a, st is a))
     return Polarity(contradicts, len(pairs) + negated, tuple(reasons), len(facing))
+
+
+#: A negation bears on a verb of confirming among its next this many content words that are not names
+#: («لم تؤكد موسكو», "Neither Moscow nor Pyongyang has officially confirmed").
+_CONFIRM_REACH = 2
+
+
+def confirmation(st: Statement) -> tuple[str, str]:
+    """Whether a statement speaks of confirming something: ("unconfirmed", words) when a negation bears on
+    a verb of confirming («لم تؤكد موسكو», "has not confirmed", "could not be verified"); ("confirmed",
+    word) when such a verb stands without one; ("", "") otherwise.
+
+    >>> from claims.match.relation.statement import analyse
+    >>> confirmation(analyse("لم تؤكد موسكو وجود الجنود", "ar")), confirmation(analyse("أكدت موسكو وجود الجنود", "ar"))
+    (('unconfirmed', 'لم توكد'), ('confirmed', 'اكدت'))
+    """
+    lex = load_relation_lexicon(st.language)
+    in_names = {k for n in st.names for k in range(n.start, n.end)}
+    verbs = [k for k in st.content if lex.unconfirmed.match(st.toks, k, st.language, mode="word")]
+    for i in range(len(st.toks) - 1):
+        if not lex.negation.match(st.toks, i, st.language, mode="particle"):
+            continue
+        reach = [k for k in st.content if k > i and k not in in_names][:_CONFIRM_REACH]
+        hit = next((k for k in reach if k in verbs), None)
+        if hit is not None:
+            return "unconfirmed", text_of(st.toks, i, hit + 1)
+    if verbs:
+        return "confirmed", st.toks[verbs[0]].norm
+    return "", ""
+
+
+def unconfirmed(st: Statement) -> str:
+    """The words that make a statement say only that something is not (yet) confirmed, or "": such a
+    statement does not say the thing is false."""
+    kind, words_ = confirmation(st)
+    return words_ if kind == "unconfirmed" else ""
+
+
+def not_confirmed(a: Statement, b: Statement) -> str:
+    """What says, on one side, that the thing is not confirmed when the other side neither says so nor
+    speaks of confirming it at all («لم تؤكد موسكو …» against a denial or a report), or "": the two take
+    no stance on each other. Against "confirmed" the two are compared as usual."""
+    (ka, wa), (kb, wb) = confirmation(a), confirmation(b)
+    if "unconfirmed" in (ka, kb) and not {ka, kb} & {"confirmed"} and ka != kb:
+        return f"'{wa or wb}' (not confirmed)"
+    return ""
 
 
 def hedged(claim: Statement, evidence: Statement) -> str:
