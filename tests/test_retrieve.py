@@ -196,6 +196,24 @@ def test_candidates_find_a_claim_in_another_language_by_its_vector(tmp_path, reg
     assert all(0 <= c.score <= 100 for c in treaty + troops)
 
 
+def test_in_another_language_the_names_figures_and_dates_both_hold_stand_for_the_words():
+    troops_ar = "أرسلت كوريا الشمالية أكثر من عشرة آلاف جندي إلى روسيا"
+    same = retrieve._facts_in_common(
+        troops_ar, "ar", "North Korea has sent more than 10,000 troops to Russia.", "en"
+    )
+    other = retrieve._facts_in_common(troops_ar, "ar", "North Korea fired a missile on 5 November.", "en")
+    assert same == 100.0  # North Korea, Russia, 10,000
+    assert other is not None and other < 50  # North Korea only, of four facts
+    assert retrieve._facts_in_common("the weather is mild", "en", "الطقس معتدل", "ar") is None  # no facts
+    # the facts take the words' share: the same statement ranks above one that only reads alike
+    assert retrieve.fused_score(0, 0.6, same_language=False, facts=same) > retrieve.fused_score(
+        0, 0.65, same_language=False, facts=other
+    )
+    assert retrieve.fused_score(0, 0.6, same_language=False) == retrieve.fused_score(
+        0, 0.6, same_language=False, facts=None
+    )
+
+
 def test_candidates_same_language_keeps_the_words_only_behaviour(store, monkeypatch):
     words_only = candidates(store, [TROOPS_EN, TREATY_AR], limit=5, same_language=True)
     assert all(c.language == "en" for c in words_only[0])

@@ -333,6 +333,15 @@ def test_store_bad_urls_are_one_line_database_errors(url, message):
     assert "\n" not in info.value.message
 
 
+def test_a_path_ending_in_db_is_an_sqlite_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with Store.open("claims.db") as s:
+        assert s.url.startswith("sqlite") and s.stats()["claims"] == 0
+    assert (tmp_path / "claims.db").is_file()
+    with Store.open(str(tmp_path / "claims.db")) as s:  # an existing file, whatever its name
+        assert s.stats()["claims"] == 0
+
+
 def test_store_unopenable_file_is_a_database_error(tmp_path):
     (tmp_path / "dir.db").mkdir()
     with pytest.raises(DatabaseError) as info:

@@ -60,6 +60,7 @@ from claims.types import StoredClaim
 if TYPE_CHECKING:
     import numpy as np
 
+    from claims.match.relation.statement import Statement
     from claims.registry import Registry
 
 # Candidates read from the index for each claim, before re-ranking.
@@ -254,7 +255,10 @@ def _fuse(
             cos = cosine.get((i, c.id))
             if cos is None and c.id in stored:
                 cos = float(np.dot(queries[i], stored[c.id]))
-            score = round(fused_score(c.score, cos, same_language=_primary(c.language) == own), 1)
+            same = _primary(c.language) == own
+            # in another language the names, figures and dates both hold stand for the words in common
+            facts = None if same else _facts_in_common(texts[i], own, c.text, c.language)
+            score = round(fused_score(c.score, cos, same_language=same, facts=facts), 1)
             if score > 0:  # 0: no word in common and a vector no closer than unrelated sentences
                 fused.append(replace(c, score=score))
         fused.sort(key=lambda c: -c.score)
@@ -262,18 +266,44 @@ def _fuse(
     return out
 
 
+def _facts_in_common(text: str, language: str, other: str, other_language: str) -> float | None:
+    """0-100: the share of the names (one id per spelling in every language), figures and dates of the
+    two statements that both hold; None when neither holds any or a language has no word lists."""
+    from claims.match.relation.facts import compare_across
+    from claims.match.relation.lexicon import relation_languages
+    from claims.match.relation.statement import analyse
+
+    if not {_primary(language), _primary(other_language)} <= relation_languages():
+        return None
+    a, b = analyse(text, _primary(language)), analyse(other, _primary(other_language))
+    count = max(_fact_count(a), _fact_count(b))
+    if not count:
+        return None
+    return 100.0 * min(1.0, len(compare_across(a, b).shared) / count)
+
+
+def _fact_count(st: Statement) -> int:
+    return len({e.id for e in st.entities}) + len(st.quantities) + len(st.dates)
+
+
 def _primary(language: str) -> str:
     return language.split("-")[0].lower()
 
 
-def fused_score(word_score: float, cosine: float | None, *, same_language: bool = True) -> float:
+def fused_score(
+    word_score: float, cosine: float | None, *, same_language: bool = True, facts: float | None = None
+) -> float:
     """A candidate's 0-100 score from its word score and the cosine of the two vectors (None: it has no
-    vector). In another language words cannot be compared: the vector stands for them too."""
+    vector). In another language words cannot be compared: the facts both name (``facts``, 0-100, from
+    :func:`_facts_in_common`) stand for them when given, else the vector stands alone."""
     if cosine is None:
         return word_score
     vector = 100.0 * min(max(0.0, cosine - COSINE_FLOOR) / (1.0 - COSINE_FLOOR), 1.0)
     if not same_language:
-        return vector
+        if facts is None:
+            return vector
+        return (1.0 - W_VECTOR) * facts + W_VECTOR * vector
+
     return (1.0 - W_VECTOR) * word_score + W_VECTOR * vector
 
 

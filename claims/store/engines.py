@@ -25,14 +25,22 @@ CONNECT_TIMEOUT_S = 10
 _CACHE_KIB = -65_536  # negative: KiB, not pages
 
 
+#: A value with no scheme ending like this is an SQLite file: ``--db claims.db``.
+_SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
 def parse_url(raw: str, *, read_only: bool = False) -> URL:
     """The URL parsed, refused in one line if it is not one, names a directory, or (``read_only``) names an
-    SQLite file that does not exist."""
+    SQLite file that does not exist. A path with no scheme that ends in .db, .sqlite or .sqlite3 (or names
+    an existing file) is an SQLite file: ``claims.db`` is ``sqlite:///claims.db``."""
+    if "://" not in raw and (raw.lower().endswith(_SQLITE_SUFFIXES) or Path(raw).expanduser().is_file()):
+        raw = f"sqlite:///{Path(raw).expanduser().resolve()}"
     try:
         url = make_url(raw)
     except ArgumentError:
         raise DatabaseError(
-            f"{raw!r} is not a database URL (e.g. sqlite:///path/claims.db, postgresql+psycopg://host/db)"
+            f"{raw!r} is not a database URL or a .db file (e.g. claims.db, sqlite:///path/claims.db, "
+            "postgresql+psycopg://host/db)"
         ) from None
     path = sqlite_file(url)
     shown = url.render_as_string(hide_password=True)
