@@ -85,3 +85,51 @@ def test_a_claim_whose_cue_denies_is_compared_whole(registry):
     denied, said = (c.claim for c in check_text(InputText(text, "a.txt", "utf-8", "txt"), registry).claims)
     assert compared_text(denied).startswith("The Kremlin denied")
     assert compared_text(said) == "that North Korean soldiers had been sent to Russia in October"
+
+
+def _same_article_verdicts(text: str, registry) -> list[tuple[str, list[str]]]:
+    from tempfile import TemporaryDirectory
+
+    from claims.checker import check_text
+    from claims.match.matcher import StoreMatcher
+    from claims.store.db import Store
+    from claims.types import InputText
+
+    with TemporaryDirectory() as tmp, Store.open(f"sqlite:///{tmp}/claims.db") as store:
+        report = check_text(InputText(text, "a.txt", "utf-8", "txt"), registry, StoreMatcher(store, registry))
+    return [(c.verdict.label, [e.why for e in c.verdict.evidence]) for c in report.claims]
+
+
+def test_two_lines_of_one_article_do_not_dispute_each_other_by_a_negation_somewhere(registry):
+    """An article's lines say different things: «لن تقبل بتهديد» is not the opposite of «تعتبره تهديدا»."""
+    text = (
+        "وقال وزير الدفاع الإسرائيلي إن إسرائيل لن تقبل بتهديد استراتيجي على حدودها الشمالية.\n\n"
+        "وقال مسؤول عسكري إسرائيلي إن إسرائيل تعتبر الحزب تهديدا استراتيجيا على حدودها الشمالية.\n"
+    )
+    verdicts = _same_article_verdicts(text, registry)
+    assert all(label != "disputed" for label, _ in verdicts), verdicts
+
+
+def test_within_one_article_a_negation_of_the_very_act_disputes(registry):
+    text = (
+        "وقالت وزارة الدفاع التركية إن الجيش لم يستهدف المدنيين في عفرين خلال العملية.\n\n"
+        "وقال المرصد السوري إن الجيش التركي استهدف المدنيين في عفرين خلال العملية.\n"
+    )
+    (first, second) = _same_article_verdicts(text, registry)
+    assert first[0] == second[0] == "disputed"
+    assert first[1] == ["negation: 'لم يستهدف' vs 'استهدف' (same article, line 3)"]
+
+
+def test_within_one_article_figures_and_denials_still_dispute(registry):
+    figures = (
+        "وقال المرصد السوري إن 12 مدنيا قتلوا في الغارة الجوية على بلدة سرمدا بريف إدلب يوم الجمعة.\n\n"
+        "وقال الدفاع المدني إن 30 مدنيا قتلوا في الغارة الجوية على بلدة سرمدا بريف إدلب يوم الجمعة.\n"
+    )
+    (first, _) = _same_article_verdicts(figures, registry)
+    assert first[0] == "disputed" and any("numbers differ" in why for why in first[1]), first
+    denial = (
+        "قالت الاستخبارات الكورية الجنوبية إن كوريا الشمالية أرسلت جنودا إلى روسيا.\n\n"
+        "ونفى الكرملين أن تكون كوريا الشمالية قد أرسلت جنودا إلى روسيا.\n"
+    )
+    (first, _) = _same_article_verdicts(denial, registry)
+    assert first[0] == "disputed" and any("denial" in why for why in first[1]), first

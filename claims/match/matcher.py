@@ -23,8 +23,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from claims.lang.tokens import tokenize
-from claims.match.relation import UNRELATED, relate
-from claims.match.relation.polarity import find_negations
+from claims.match.relation import CONTRADICTS, UNRELATED, relate
+from claims.match.relation.polarity import find_negations, negates_a_shared_word
+from claims.match.relation.statement import analyse
 from claims.match.retrieve import candidates
 from claims.match.verdict import Policy, origin_of, verdict_for
 from claims.registry import Registry
@@ -340,6 +341,8 @@ class StoreMatcher:
             )
             if rel is None or rel.cue == "names":
                 continue
+            if not _disputes_within_an_article(rel, parts[i][0], texts[j], claims[i].language):
+                continue
             out.append(
                 Evidence(
                     other.id,
@@ -355,6 +358,20 @@ class StoreMatcher:
                 )
             )
         return out
+
+
+def _disputes_within_an_article(rel, claim: str, evidence: str, language: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a relation between two lines of one article may stand. Their lines say different things,
+    so a negation or an antonym somewhere in two of them is not a dispute; figures, dates, a denial or a
+    word calling the other line false are («قتل 4» / «قتل 8»; «ونفى الكرملين …»), and so is a negation on
+    the very act the other line states («لم يستهدف الجيش المدنيين» / «استهدف الجيش المدنيين»)."""
+    if rel.label != CONTRADICTS or rel.cue in ("numbers", "dates", "rating"):
+        return True
+    if rel.cue != "polarity":
+        return False
+    if rel.why.startswith(("denial:", "called false:")):
+        return True
+    return negates_a_shared_word(analyse(claim, language), analyse(evidence, language))
 
 
 def _cosines(texts: np.ndarray, evidence: np.ndarray | None) -> list[float] | None:

@@ -510,6 +510,23 @@ def not_confirmed(a: Statement, b: Statement) -> str:
     return ""
 
 
+def negates_a_shared_word(a: Statement, b: Statement) -> bool:
+    """Whether a negation on one side bears directly on a word both statements hold in the same form or
+    root, not a name («لم يستهدف» / «استهدف», "did not target" / "targeted"), and the two point opposite
+    ways read strictly: the same act said and unsaid, not a negation elsewhere in two different
+    statements («لن تقبل بتهديد» / «تعتبره تهديدا»)."""
+    for st, other in ((a, b), (b, a)):
+        firm = _firmly_shared(st, other) - set(st.members)
+        for cue in _negations(st, set()):
+            if cue.kind == "debunk":
+                continue
+            following = _next_content(st, cue, 1)
+            if following and following[0] in firm:
+                shared_a, shared_b = _firmly_shared(a, b), _firmly_shared(b, a)
+                return polarity(a, b, shared_a, shared_b, strict=True).contradicts
+    return False
+
+
 def hedged(claim: Statement, evidence: Statement) -> str:
     """The hedge that makes the evidence a report or a possibility where the claim asserts, or ""."""
     if evidence.question and not claim.question:
