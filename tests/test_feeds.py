@@ -1,0 +1,522 @@
+"""Following feeds: a test server on 127.0.0.1 serves feeds and articles written for these tests (Arabic
+and English, RSS and Atom); `claims follow` stores each item once with its provenance, folds relays of one
+statement into one claim, reads a changed article again without duplicating it, and says what failed."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from claims.cli import app
+from claims.feeds import newsroom as nr
+from claims.feeds.fetch import Fetcher
+from claims.feeds.follow import follow
+from claims.store.db import Store
+from claims.store.sightings import FeedLedger
+from tests.feed_server import FeedServer, Page, article, atom, rss
+
+runner = CliRunner()
+
+SATELLITE_KCNA = article(
+    "Satellite placed in orbit",
+    [
+        "The Korean Central News Agency said on Thursday that the country had placed a new reconnaissance "
+        "satellite into orbit from the western coast.",
+        "The agency said the launch was watched by senior officials and that more launches were planned for "
+        "next year.",
+        "Crowds gathered in the main square of the capital in the afternoon despite the cold weather.",
+    ],
+)
+SATELLITE_YONHAP = article(
+    "North Korea says it launched a spy satellite",
+    [
+        "North Korea's state news agency KCNA said on Thursday that the country had placed a new "
+        "reconnaissance satellite into orbit from its western coast.",
+        "South Korea's military said it was analysing the launch with the United States and Japan and gave "
+        "no details of its own.",
+    ],
+)
+SATELLITE_AR = article(
+    "قمر صناعي كوري شمالي جديد",
+    [
+        "نقلت وكالة يونهاب الكورية الجنوبية عن وكالة الأنباء المركزية الكورية قولها إن البلاد وضعت قمرا "
+        "صناعيا جديدا للاستطلاع في المدار انطلاقا من الساحل الغربي.",
+        "وكان الطقس في العاصمة الكورية الجنوبية باردا وصافيا صباح الخميس مع رياح خفيفة قادمة من الشمال.",
+    ],
+    lang="ar",
+)
+SATELLITE_AR_COPY = article(
+    "كوريا الشمالية تطلق قمرا للاستطلاع",
+    [
+        "نقلت وكالة يونهاب الكورية الجنوبية عن وكالة الأنباء المركزية الكورية قولها إن البلاد وضعت قمرا "
+        "صناعيا جديدا للاستطلاع في المدار انطلاقا من الساحل الغربي.",
+        "ويأتي الإطلاق بعد أسابيع من اجتماع حزبي ناقش خطط الفضاء، بحسب ما ذكرته الصحيفة في عددها الصادر صباحا.",
+    ],
+    lang="ar",
+)
+
+
+def ships(n: str) -> str:
+    return article(
+        "Exercise in the Sea of Japan",
+        [
+            f"The Russian Defence Ministry said on Friday that {n} warships had taken part in a joint exercise "
+            "in the Sea of Japan.",
+            "The ministry said the crews practised searching for submarines and defending the ships from attack "
+            "by air.",
+        ],
+    )
+
+
+@pytest.fixture
+def server():
+    s = FeedServer().start()
+    yield s
+    s.stop()
+
+
+def _desk(server: FeedServer) -> None:
+    """Four feeds: KCNA (RSS, English), Yonhap (Atom), Al-Wafd and Al-Ahram (RSS, Arabic)."""
+    p = server.pages
+    p["/kcna/a1"] = Page(SATELLITE_KCNA)
+    p["/yonhap/a1"] = Page(SATELLITE_YONHAP)
+    p["/wafd/a1"] = Page(SATELLITE_AR)
+    p["/ahram/a1"] = Page(SATELLITE_AR_COPY)
+    p["/tass/a1"] = Page(ships("three"))
+    date = "Thu, 05 Dec 2024 08:00:00 GMT"
+    p["/kcna/rss"] = Page(
+        rss([{"title": "Satellite", "link": server.url("/kcna/a1"), "guid": "kcna-1", "date": date}]),
+        "application/rss+xml",
+    )
+    p["/yonhap/atom"] = Page(
+        atom(
+            [
+                {
+                    "title": "Spy satellite",
+                    "link": server.url("/yonhap/a1?utm_source=rss"),
+                    "date": "2024-12-05T10:00:00Z",
+                }
+            ]
+        ),
+        "application/atom+xml",
+    )
+    p["/wafd/rss"] = Page(
+        rss([{"title": "قمر", "link": server.url("/wafd/a1"), "date": "Fri, 06 Dec 2024 07:00:00 GMT"}]),
+        "application/rss+xml",
+    )
+    p["/ahram/rss"] = Page(
+        rss([{"title": "قمر", "link": server.url("/ahram/a1"), "date": "Fri, 06 Dec 2024 09:00:00 GMT"}]),
+        "application/rss+xml",
+    )
+    p["/tass/rss"] = Page(
+        rss(
+            [
+                {
+                    "title": "Exercise",
+                    "link": server.url("/tass/a1"),
+                    "guid": "tass-1",
+                    "date": date,
+                    "description": "three warships",
+                }
+            ]
+        ),
+        "application/rss+xml",
+    )
+
+
+def _room(tmp_path, server: FeedServer, registry, names=("kcna", "yonhap", "wafd", "ahram", "tass")):
+    feeds = {
+        "kcna": nr.Feed("kcna-en", server.url("/kcna/rss"), "kcna", "en"),
+        "yonhap": nr.Feed("yonhap-en", server.url("/yonhap/atom"), "yonhap", "en"),
+        "wafd": nr.Feed("al-wafd-ar", server.url("/wafd/rss"), "al-wafd", "ar"),
+        "ahram": nr.Feed("al-ahram-ar", server.url("/ahram/rss"), "al-ahram", "ar"),
+        "tass": nr.Feed("tass-en", server.url("/tass/rss"), "tass", "en"),
+    }
+    room = nr.Newsroom(tmp_path / "newsroom.toml", tuple(feeds[n] for n in names), _fast())
+    nr.save(room)
+    return nr.load(room.path, registry)
+
+
+def _fast(**kw) -> nr.Settings:
+    return nr.Settings(
+        per_host_interval=0, timeout=kw.pop("timeout", 5.0), retries=kw.pop("retries", 0), **kw
+    )
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as s:
+        yield s
+
+
+def _poll(store, room, registry, **kw):
+    with Fetcher(room.settings) as fetcher:
+        runs = follow(store, room, registry, force=True, vectors=False, fetcher=fetcher, **kw)
+    return runs, fetcher.requests
+
+
+def _claims(store) -> list[tuple[str, str]]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text("SELECT source_id, text FROM claim ORDER BY id"))]
+
+
+def test_follow_stores_each_item_once_and_a_second_poll_makes_only_conditional_requests(
+    tmp_path, server, registry, store
+):
+    _desk(server)
+    room = _room(tmp_path, server, registry)
+    runs, requests = _poll(store, room, registry)
+    assert [r.error for r in runs] == [None] * 5
+    assert [r.new for r in runs] == [1, 1, 1, 1, 1]
+    assert len(requests) == 10  # five feeds, five articles
+    counts = FeedLedger(store).counts()
+    assert counts["items"] == 5
+    stored = counts["claims"]
+
+    runs, requests = _poll(store, room, registry)
+    assert [r.not_modified for r in runs] == [True] * 5
+    assert len(requests) == 5 and all(conditional for _, conditional in requests)
+    assert FeedLedger(store).counts() == counts
+    assert len(_claims(store)) == stored
+
+
+def test_a_relay_chain_is_one_claim_with_a_sighting_per_outlet(tmp_path, server, registry, store):
+    _desk(server)
+    room = _room(tmp_path, server, registry)
+    _poll(store, room, registry)
+    claims = _claims(store)
+    satellite_en = [t for s, t in claims if s == "kcna" and "reconnaissance satellite" in t]
+    satellite_ar = [t for s, t in claims if s == "kcna" and "قمرا صناعيا" in t]
+    # KCNA's own words and Yonhap's relay of them: one English claim; the two Arabic copies: one Arabic claim
+    assert len(satellite_en) == 1 and len(satellite_ar) == 1
+    with store.engine.connect() as conn:
+        en_id, ar_id = (
+            conn.execute(sa.text("SELECT id FROM claim WHERE text = :t"), {"t": t}).scalar_one()
+            for t in (satellite_en[0], satellite_ar[0])
+        )
+    ledger = FeedLedger(store)
+    assert sorted(s.outlet for s in ledger.sightings(en_id)) == ["kcna", "yonhap"]
+    ar = ledger.sightings(ar_id)
+    assert sorted(s.outlet for s in ar) == ["al-ahram", "al-wafd"]
+    assert all(s.via == ("yonhap",) for s in ar)
+
+
+def test_the_offsets_of_a_sighting_point_at_its_sentence_in_the_article(tmp_path, server, registry, store):
+    from claims.feeds.fetch import Response
+    from claims.feeds.follow import article_text
+
+    _desk(server)
+    _poll(store, _room(tmp_path, server, registry, names=("wafd",)), registry)
+    text, _ = article_text(Response(server.url("/wafd/a1"), 200, SATELLITE_AR.encode(), "text/html"))
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT start_offset, end_offset, text FROM sighting")).all()
+    assert rows and all(text[s:e] == t for s, e, t in rows)
+
+
+def test_a_relayed_statement_counts_once_in_a_verdict(tmp_path, server, registry, store):
+    """KCNA's statement seen in four outlets is still one voice: a fifth outlet repeating it is not
+    corroborated by those sightings."""
+    from claims.service import check_source
+    from claims.types import InputText
+
+    _desk(server)
+    _poll(store, _room(tmp_path, server, registry), registry)
+    text = (
+        "Pyongyang, Dec. 6\nKCNA said on Thursday that the country had placed a new reconnaissance satellite "
+        "into orbit from its western coast."
+    )
+    report, _ = check_source(InputText(text, "wire.txt", "utf-8", "txt"), registry, store)
+    [item] = [c for c in report.claims if c.claim.attribution.source_id == "kcna"]
+    assert item.verdict.label == "single-source"
+    assert [e.source_id for e in item.verdict.evidence if e.relation == "supports"].count("kcna") <= 1
+
+
+def test_a_changed_article_is_read_again_and_its_claims_replaced_not_duplicated(
+    tmp_path, server, registry, store
+):
+    _desk(server)
+    room = _room(tmp_path, server, registry, names=("tass",))
+    _poll(store, room, registry)
+    assert any("three warships" in t for _, t in _claims(store))
+    server.pages["/tass/a1"] = Page(ships("four"))
+    server.pages["/tass/rss"] = Page(
+        rss(
+            [
+                {
+                    "title": "Exercise (updated)",
+                    "link": server.url("/tass/a1"),
+                    "guid": "tass-1",
+                    "date": "Thu, 05 Dec 2024 08:00:00 GMT",
+                    "description": "four warships",
+                }
+            ]
+        ),
+        "application/rss+xml",
+    )
+    [run], _ = _poll(store, room, registry)
+    assert (run.new, run.changed, run.claims_added, run.claims_removed) == (0, 1, 1, 1)
+    texts = [t for _, t in _claims(store)]
+    assert any("four warships" in t for t in texts) and not any("three warships" in t for t in texts)
+    assert sum("searching for submarines" in t for t in texts) == 1
+    assert FeedLedger(store).counts()["items"] == 1
+
+
+def test_an_item_seen_under_another_guid_with_the_same_canonical_url_is_not_fetched_again(
+    tmp_path, server, registry, store
+):
+    _desk(server)
+    room = _room(tmp_path, server, registry, names=("kcna",))
+    _poll(store, room, registry)
+    server.pages["/kcna/rss"] = Page(
+        rss(
+            [
+                {
+                    "title": "Satellite",
+                    "link": server.url("/kcna/a1#top"),
+                    "guid": "kcna-1",
+                    "date": "Thu, 05 Dec 2024 08:00:00 GMT",
+                }
+            ]
+        ),
+        "application/rss+xml",
+    )
+    [run], requests = _poll(store, room, registry)
+    assert run.error is None and [u for u, _ in requests] == [server.url("/kcna/rss")]
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            Page("<html><head><title>Home</title></head><body><p>Latest news</p></body></html>"),
+            "not a feed: an HTML page",
+        ),
+        (
+            Page(
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>x<item><title', "application/rss+xml"
+            ),
+            "malformed XML",
+        ),
+        (Page(rss([]) + "x" * 3000, "application/rss+xml"), "too large"),
+        (Page("", status=503), "HTTP 503"),
+        (Page("gone", status=404), "HTTP 404"),
+        (Page("", status=302, headers={"Location": "/feed"}, etag=False), "redirected more than"),
+        (Page(rss([]), delay=1.0), "timed out"),
+    ],
+    ids=["html", "malformed", "oversized", "server-error", "missing", "redirect-loop", "timeout"],
+)
+def test_a_feed_that_cannot_be_read_is_reported_and_nothing_stored_is_lost(
+    tmp_path, server, registry, store, page, expected
+):
+    _desk(server)
+    room = _room(tmp_path, server, registry, names=("kcna",))
+    _poll(store, room, registry)
+    before = (FeedLedger(store).counts(), _claims(store))
+    server.pages["/feed"] = page
+    bad = nr.Newsroom(
+        room.path, (nr.Feed("broken", server.url("/feed"), "kcna"),), _fast(max_bytes=2000, timeout=0.3)
+    )
+    [run], _ = _poll(store, bad, registry)
+    assert run.error is not None and expected in run.error
+    [status] = FeedLedger(store).status("broken")
+    assert expected in status.last_error and status.last_success is None
+    assert (FeedLedger(store).counts(), _claims(store)) == before
+
+
+def test_an_unreachable_host_is_reported(tmp_path, registry, store):
+    room = nr.Newsroom(
+        tmp_path / "n.toml", (nr.Feed("down", f"http://127.0.0.1:{_closed_port()}/rss", "kcna"),), _fast()
+    )
+    [run], _ = _poll(store, room, registry)
+    assert run.error.startswith("cannot connect to 127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (Page(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "image/png"), "not an article: the page is image/png"),
+        (Page("<html><body><p>Subscribe to read.</p></body></html>"), "not an article: 3 words"),
+        (Page("", stream=3_000_000), "too large"),
+        (Page("gone", status=404), "HTTP 404"),
+    ],
+    ids=["image", "paywall", "oversized", "missing"],
+)
+def test_a_page_that_is_not_an_article_is_skipped_and_not_fetched_again(
+    tmp_path, server, registry, store, page, expected
+):
+    _desk(server)
+    server.pages["/kcna/a2"] = page
+    server.pages["/kcna/rss"] = Page(
+        rss(
+            [
+                {"title": "Satellite", "link": server.url("/kcna/a1")},
+                {"title": "Photo", "link": server.url("/kcna/a2")},
+            ]
+        ),
+        "application/rss+xml",
+        etag=False,
+    )
+    room = nr.Newsroom(
+        tmp_path / "n.toml",
+        (nr.Feed("kcna-en", server.url("/kcna/rss"), "kcna"),),
+        _fast(max_bytes=1_000_000),
+    )
+    [run], _ = _poll(store, room, registry)
+    assert run.new == 1 and len(run.skipped) == 1 and expected in run.skipped[0]
+    assert run.ok
+    [run], requests = _poll(store, room, registry)
+    assert [u for u, _ in requests] == [server.url("/kcna/rss")]
+
+
+def test_a_page_that_times_out_is_tried_again_at_the_next_poll(tmp_path, server, registry, store):
+    _desk(server)
+    server.pages["/kcna/a1"] = Page(SATELLITE_KCNA, delay=1.0)
+    room = nr.Newsroom(
+        tmp_path / "n.toml", (nr.Feed("kcna-en", server.url("/kcna/rss"), "kcna"),), _fast(timeout=0.3)
+    )
+    [run], _ = _poll(store, room, registry)
+    assert not run.ok and "timed out" in run.failed[0]
+    [status] = FeedLedger(store).status()
+    assert "1 item(s) to try again" in status.last_error
+    server.pages["/kcna/a1"] = Page(SATELLITE_KCNA)
+    [run], requests = _poll(store, room, registry)
+    assert run.ok and run.new == 1
+    assert not requests[0][1]  # the feed is read whole again (its ETag was not kept)
+
+
+def test_a_process_killed_mid_item_leaves_nothing_of_it_and_the_next_run_stores_it(
+    tmp_path, server, registry, store, monkeypatch
+):
+    from claims.store import sightings
+
+    _desk(server)
+    room = _room(tmp_path, server, registry, names=("tass",))
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sightings, "_drop_orphans", killed)  # after the claims and sightings were written
+    with pytest.raises(KeyboardInterrupt):
+        _poll(store, room, registry)
+    assert FeedLedger(store).counts() == {"items": 0, "sightings": 0, "claims": 0}
+    monkeypatch.undo()
+    [run], _ = _poll(store, room, registry)
+    assert run.new == 1 and FeedLedger(store).counts()["claims"] == 2
+
+
+def test_feeds_are_polled_when_due_unless_forced(tmp_path, server, registry, store):
+    _desk(server)
+    room = _room(tmp_path, server, registry, names=("kcna",))
+    with Fetcher(room.settings) as fetcher:
+        follow(store, room, registry, vectors=False, fetcher=fetcher)
+        [run] = follow(store, room, registry, vectors=False, fetcher=fetcher)
+    assert not run.due and len(fetcher.requests) == 2
+
+
+# -- the newsroom file and the commands ----------------------------------------------------------------
+
+
+def test_feeds_add_list_remove_edit_the_newsroom_file(tmp_path):
+    path = tmp_path / "newsroom.toml"
+    add = [
+        "feeds",
+        "add",
+        "https://kcnawatch.example/feed",
+        "--source",
+        "kcna",
+        "--language",
+        "en",
+        "--every",
+        "30m",
+        "--newsroom",
+        str(path),
+    ]
+    assert runner.invoke(app, add).exit_code == 0
+    result = runner.invoke(
+        app, ["feeds", "add", "https://tass.example/rss", "--source", "tass", "--newsroom", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    listed = json.loads(runner.invoke(app, ["feeds", "list", "--json", "--newsroom", str(path)]).stdout)
+    assert [(f["name"], f["source"], f["every"]) for f in listed] == [
+        ("kcna-en", "kcna", "30m"),
+        ("tass", "tass", "15m"),
+    ]
+    assert runner.invoke(app, ["feeds", "remove", "kcna-en", "--newsroom", str(path)]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["feeds", "list", "--json", "--newsroom", str(path)]).stdout)
+    assert [f["name"] for f in listed] == ["tass"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--source", "no-such-outlet"], "source 'no-such-outlet' is not in the registry"),
+        (["--source", "kcna", "--every", "soon"], "'soon' is not an interval"),
+        (["--source", "kcna", "--language", "Arabic!"], "is not a language code"),
+    ],
+)
+def test_feeds_add_refuses_bad_values_with_one_line(tmp_path, args, message):
+    result = runner.invoke(
+        app, ["feeds", "add", "https://x.example/rss", *args, "--newsroom", str(tmp_path / "n.toml")]
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_newsroom_file_with_an_unknown_source_is_a_clear_error(tmp_path):
+    path = tmp_path / "newsroom.toml"
+    path.write_text('[[feed]]\nurl = "https://x.example/rss"\nsource = "kcnaa"\n', encoding="utf-8")
+    result = runner.invoke(app, ["feeds", "list", "--newsroom", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: feed #1: source 'kcnaa' is not in the registry" in result.stderr
+
+
+def test_follow_and_show_on_the_command_line(tmp_path, server, registry):
+    _desk(server)
+    room = _room(tmp_path, server, registry)
+    db = f"sqlite:///{tmp_path / 'desk.db'}"
+    args = ["--newsroom", str(room.path), "--db", db, "--no-vectors"]
+    result = runner.invoke(app, ["follow", *args])
+    assert result.exit_code == 0, result.output
+    assert "kcna-en: 1 items, 1 new" in result.stdout
+    status = json.loads(
+        runner.invoke(app, ["feeds", "status", "--json", "--newsroom", str(room.path), "--db", db]).stdout
+    )
+    assert [s["items"] for s in status] == [1, 1, 1, 1, 1] and all(s["last_error"] is None for s in status)
+    with Store.open(db) as store, store.engine.connect() as conn:
+        claim_id = (
+            conn.execute(
+                sa.text(
+                    "SELECT claim_id FROM sighting GROUP BY claim_id HAVING count(*) = 2 ORDER BY claim_id"
+                )
+            )
+            .scalars()
+            .first()
+        )
+    shown = json.loads(runner.invoke(app, ["show", str(claim_id), "--json", "--db", db]).stdout)
+    assert len(shown["sightings"]) == 2 and shown["source"] in ("kcna",)
+    text = runner.invoke(app, ["show", str(claim_id), "--db", db]).stdout
+    assert "2 sighting(s) in 2 outlet(s); one origin: kcna" in text
+    missing = runner.invoke(app, ["show", "99999", "--db", db])
+    assert missing.exit_code == 3 and "no stored claim has id 99999" in missing.stderr
+
+
+def test_follow_exits_3_and_names_the_feed_that_failed(tmp_path, registry):
+    room = nr.Newsroom(
+        tmp_path / "n.toml", (nr.Feed("down", f"http://127.0.0.1:{_closed_port()}/rss", "kcna"),), _fast()
+    )
+    nr.save(room)
+    result = runner.invoke(
+        app, ["follow", "--newsroom", str(room.path), "--db", f"sqlite:///{tmp_path / 'd.db'}"]
+    )
+    assert result.exit_code == 3
+    assert result.stderr.startswith("claims: down: cannot connect to 127.0.0.1")
