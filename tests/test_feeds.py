@@ -520,3 +520,125 @@ def test_follow_exits_3_and_names_the_feed_that_failed(tmp_path, registry):
     )
     assert result.exit_code == 3
     assert result.stderr.startswith("claims: down: cannot connect to 127.0.0.1")
+
+
+def test_following_works_the_same_on_sqlite_and_postgresql(tmp_path, server, registry, store_url):
+    _desk(server)
+    room = _room(tmp_path, server, registry)
+    with Store.open(store_url) as store:
+        _poll(store, room, registry)
+        counts = FeedLedger(store).counts()
+        with store.engine.connect() as conn:
+            shared = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM (SELECT claim_id FROM sighting GROUP BY claim_id HAVING count(*) > 1) s"
+                )
+            ).scalar_one()
+        assert counts["items"] == 5 and shared == 2  # the English and the Arabic relay
+        server.pages["/tass/a1"] = Page(ships("four"))
+        server.pages["/tass/rss"] = Page(
+            rss(
+                [
+                    {
+                        "title": "Exercise",
+                        "link": server.url("/tass/a1"),
+                        "guid": "tass-1",
+                        "description": "four",
+                    }
+                ]
+            ),
+            "application/rss+xml",
+        )
+        [run] = [r for r in _poll(store, room, registry)[0] if r.name == "tass-en"]
+        assert (run.changed, run.claims_added, run.claims_removed) == (1, 1, 1)
+        assert store.search("four warships joint exercise Sea of Japan", limit=1)[0].text.startswith(
+            "that four"
+        )
+        assert not any("three warships" in c.text for c in store.search("warships joint exercise", limit=10))
+
+
+# -- reading the formats -------------------------------------------------------------------------------
+
+RSS_091 = """<?xml version="1.0"?><rss version="0.91"><channel><title>Desk</title><link>http://127.0.0.1/</link>
+<description>d</description><item><title>One</title><link>http://127.0.0.1/a/1</link></item></channel></rss>"""
+RSS_10 = """<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://127.0.0.1/"><title>Desk</title><link>http://127.0.0.1/</link><description>d</description></channel>
+<item rdf:about="http://127.0.0.1/a/1"><title>One</title><link>http://127.0.0.1/a/1</link><dc:date>2024-12-05T08:00:00Z</dc:date></item>
+</rdf:RDF>"""
+JSON_FEED = json.dumps(
+    {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Desk",
+        "items": [
+            {
+                "id": "1",
+                "url": "http://127.0.0.1/a/1",
+                "title": "One",
+                "date_published": "2024-12-05T08:00:00Z",
+            }
+        ],
+    }
+)
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>http://127.0.0.1/a/1</loc><news:news><news:publication_date>2024-12-05T08:00:00+00:00</news:publication_date>
+<news:title>One</news:title></news:news></url></urlset>"""
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (RSS_091, "application/rss+xml"),
+        (RSS_10, "application/rdf+xml"),
+        (
+            rss([{"title": "One", "link": "http://127.0.0.1/a/1", "date": "Thu, 05 Dec 2024 08:00:00 GMT"}]),
+            "text/xml",
+        ),
+        (atom([{"title": "One", "link": "http://127.0.0.1/a/1"}]), "application/atom+xml"),
+        (JSON_FEED, "application/feed+json"),
+        (SITEMAP, "application/xml"),
+    ],
+    ids=["rss-0.91", "rss-1.0", "rss-2.0", "atom", "json-feed", "news-sitemap"],
+)
+def test_every_feed_format_gives_its_items(body, content_type):
+    from claims.feeds.parse import parse_feed
+
+    [item] = parse_feed(body.encode(), "http://127.0.0.1/feed", content_type)
+    assert (item.url, item.title) == ("http://127.0.0.1/a/1", "One")
+
+
+@pytest.mark.parametrize(
+    ("link", "canonical"),
+    [
+        ("HTTP://Example.ORG:80/a?utm_source=rss&id=3#top", "http://example.org/a?id=3"),
+        ("/news/1", "http://127.0.0.1/news/1"),
+        ("https://example.org", "https://example.org/"),
+    ],
+)
+def test_links_to_one_article_have_one_canonical_url(link, canonical):
+    from claims.feeds.parse import canonical_url
+
+    assert canonical_url(link, "http://127.0.0.1/feed") == canonical
+
+
+def test_a_sitemap_index_is_refused_with_what_to_do_instead():
+    from claims.feeds.parse import FeedFormatError, parse_feed
+
+    body = b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>x</loc></sitemap></sitemapindex>'
+    with pytest.raises(FeedFormatError, match="add one of the sitemaps it lists"):
+        parse_feed(body, "http://127.0.0.1/sitemap.xml")
+
+
+def test_an_outlet_without_a_feed_is_followed_through_its_sitemap(tmp_path, server, registry, store):
+    _desk(server)
+    server.pages["/sitemap.xml"] = Page(
+        SITEMAP.replace("http://127.0.0.1/a/1", server.url("/tass/a1")), "application/xml"
+    )
+    room = nr.Newsroom(
+        tmp_path / "n.toml",
+        (nr.Feed("tass-sitemap", server.url("/sitemap.xml"), "tass", kind="sitemap"),),
+        _fast(),
+    )
+    [run], _ = _poll(store, room, registry)
+    assert run.ok and run.new == 1 and run.claims_added == 2

@@ -160,9 +160,7 @@ def _sitemap(body: bytes, url: str) -> list[Item]:
         news_date = _child_text(node, "publication_date")
         title = _child_text(node, "title") or ""
         published = _parse_iso(news_date or lastmod)
-        items.append(
-            Item(canonical_url(loc, url), None, title, published, _fingerprint([title, lastmod]))
-        )
+        items.append(Item(canonical_url(loc, url), None, title, published, _fingerprint([title, lastmod])))
     return items
 
 
