@@ -77,13 +77,13 @@ def relay_page(lang: str, origin_name: str, feed: int, item: int) -> str:
     if lang == "en":
         paragraphs = [
             f"{origin_name} reported on Thursday that {fact}.",
-            f"The report could not be checked independently, and {item % 5 + 2} aid groups working in the "
+            f"The report could not be checked independently, and {item + 2} aid groups working in the "
             f"region of desk {feed} gave no figures of their own.",
         ]
     else:
         paragraphs = [
             f"وقالت {origin_name} يوم الخميس إن {fact}.",
-            f"ولم يتسن التحقق من التقرير بشكل مستقل، ولم تقدم {item % 5 + 2} منظمات إغاثة تعمل في منطقة المكتب "
+            f"ولم يتسن التحقق من التقرير بشكل مستقل، ولم تقدم {item + 2} منظمات إغاثة تعمل في منطقة المكتب "
             f"{feed} أي أرقام خاصة بها.",
         ]
     return article(f"Relay {feed}-{item}", paragraphs, lang)
@@ -191,6 +191,7 @@ def main() -> None:
         ok = (
             articles == total == counts["items"]
             and multi == total // 2
+            and counts["claims"] == total * 3 // 2  # two a origin article, one of its own a relay
             and conditional == len(again.requests) == args.feeds
             and counts2 == counts
             and not any(r.failed or r.error or r.skipped for r in runs)

@@ -642,3 +642,91 @@ def test_an_outlet_without_a_feed_is_followed_through_its_sitemap(tmp_path, serv
     )
     [run], _ = _poll(store, room, registry)
     assert run.ok and run.new == 1 and run.claims_added == 2
+
+
+def test_a_mirror_of_feeds_is_stored_once_relays_folded_and_a_second_poll_adds_nothing(
+    tmp_path, server, registry, store
+):
+    """bench/feeds_ingest.py at a small scale (4 feeds of 5 articles, English and Arabic, two of the feeds
+    relaying the other two); the 20 x 50 figures are in docs/benchmarks.md."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_feeds_ingest", ROOT / "bench" / "feeds_ingest.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    room = nr.Newsroom(tmp_path / "n.toml", tuple(bench.build_mirror(server, 4, 5)), _fast())
+    runs, _ = _poll(store, room, registry)
+    assert [r.new for r in runs] == [5, 5, 5, 5] and all(r.ok and not r.skipped for r in runs)
+    counts = FeedLedger(store).counts()
+    with store.engine.connect() as conn:
+        outlets = (
+            conn.execute(
+                sa.text(
+                    "SELECT count(DISTINCT outlet_id) FROM sighting GROUP BY claim_id HAVING count(*) > 1"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert counts["items"] == 20 and outlets == [2] * 10  # each relayed statement: one claim, two outlets
+    runs, requests = _poll(store, room, registry)
+    assert all(r.not_modified for r in runs) and [c for _, c in requests] == [True] * 4
+    assert FeedLedger(store).counts() == counts
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "folded"),
+    [
+        (
+            "Rescue teams moved 120 people from district 7 after the river rose.",
+            "Rescue teams moved 120 people from district 7 after the river rose on Monday.",
+            True,
+        ),
+        (
+            "Rescue teams moved 120 people from district 7 after the river rose.",
+            "Rescue teams moved 120 people from district 12 after the river rose.",
+            False,
+        ),
+        (
+            "The ministry said that three warships took part in the exercise in the Sea of Japan.",
+            "The ministry said that four warships took part in the exercise in the Sea of Japan.",
+            False,
+        ),
+        (
+            "نقلت فرق الإنقاذ 120 شخصا من الحي رقم 7 بعد ارتفاع النهر.",
+            "نقلت فرق الإنقاذ 120 شخصا من الحي رقم 7 بعد ارتفاع منسوب النهر.",
+            True,
+        ),
+        (
+            "نقلت فرق الإنقاذ 120 شخصا من الحي رقم 7 بعد ارتفاع النهر.",
+            "نقلت فرق الإنقاذ 150 شخصا من الحي رقم 7 بعد ارتفاع النهر.",
+            False,
+        ),
+    ],
+)
+def test_only_a_copy_of_the_same_statement_is_folded(store, registry, first, second, folded):
+    from claims.store.sightings import ArticleClaim
+    from claims.types import ClaimRecord
+
+    ledger = FeedLedger(store)
+    for n, text in enumerate((first, second)):
+        record = ClaimRecord(text=text, source="tass", published="2024-12-05")
+        ledger.store_article(
+            feed="tass-en",
+            outlet="tass",
+            guid=None,
+            url=f"http://127.0.0.1/{n}",
+            fingerprint=str(n),
+            published="2024-12-05",
+            etag=None,
+            last_modified=None,
+            text=text,
+            content_hash=str(n),
+            language=None,
+            claims=[ArticleClaim(record, 0, len(text), text)],
+            registry=registry,
+            vectors=False,
+        )
+    assert len(_claims(store)) == (1 if folded else 2)

@@ -97,7 +97,8 @@ class Fetcher:
             except _Retry as retry:
                 attempt += 1
                 if attempt > self.settings.retries:
-                    raise FetchError(f"{retry.reason} (after {attempt} attempts)", transient=True) from None
+                    tries = f"{attempt} attempt{'s' if attempt > 1 else ''}"
+                    raise FetchError(f"{retry.reason} (after {tries})", transient=True) from None
                 wait = retry.after if retry.after is not None else 0.5 * 2 ** (attempt - 1)
                 self.sleep(min(wait, _MAX_RETRY_AFTER))
 
