@@ -730,3 +730,42 @@ def test_only_a_copy_of_the_same_statement_is_folded(store, registry, first, sec
             vectors=False,
         )
     assert len(_claims(store)) == (1 if folded else 2)
+
+
+def test_two_followers_sharing_a_database_fetch_each_article_once(tmp_path, server, registry, store_url):
+    """Two `claims follow` processes on one database (here two threads, each with its own connection):
+    each feed is polled by one of them, each article fetched once, even one listed in two feeds."""
+    import threading
+
+    _desk(server)
+    for path in ("/kcna/a1", "/yonhap/a1", "/wafd/a1", "/ahram/a1", "/tass/a1"):
+        server.pages[path].delay = 0.2  # so that the two overlap
+    # Yonhap's feed also lists KCNA's article
+    server.pages["/yonhap/atom"] = Page(
+        atom(
+            [
+                {"title": "Spy satellite", "link": server.url("/yonhap/a1")},
+                {"title": "KCNA", "link": server.url("/kcna/a1")},
+            ]
+        ),
+        "application/atom+xml",
+    )
+    room = _room(tmp_path, server, registry)
+    Store.open(store_url).close()  # the schema, before the two start
+    results: list = []
+
+    def worker() -> None:
+        with Store.open(store_url) as s, Fetcher(room.settings) as fetcher:
+            results.append(follow(s, room, registry, vectors=False, fetcher=fetcher))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    articles = [r.path for r in server.log if "/a1" in r.path]
+    assert sorted(articles) == sorted(set(articles)) and len(articles) == 5
+    runs = [r for rs in results for r in rs]
+    assert sum(r.new for r in runs) == 5 and not any(r.error or r.failed for r in runs)
+    with Store.open(store_url) as s:
+        assert FeedLedger(s).counts()["items"] == 5

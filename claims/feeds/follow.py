@@ -19,8 +19,11 @@ from claims.feeds.parse import FeedFormatError, Item, canonical_url, head_is_htm
 if TYPE_CHECKING:
     from claims.registry import Registry
     from claims.store.db import Store
-    from claims.store.sightings import ArticleClaim, FeedLedger
+    from claims.store.sightings import ArticleClaim, FeedLedger, SeenItem
 
+# How long a follower holds a feed (renewed before each item) or an item it works on: another follower
+# sharing the database skips them meanwhile, and takes them over when a follower died holding them.
+LEASE_SECONDS = 300
 # An extracted page with fewer words than this is not an article (an index page, a photo, a login wall).
 MIN_ARTICLE_WORDS = 25
 _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -36,6 +39,7 @@ class FeedRun:
 
     name: str
     due: bool = True
+    busy: bool = False  # another follower sharing the database was polling it
     error: str | None = None  # the feed could not be read (nothing of it was stored)
     not_modified: bool = False
     items: int = 0  # items in the feed
@@ -44,6 +48,7 @@ class FeedRun:
     claims_added: int = 0
     claims_known: int = 0  # claims already stored: a sighting added (relays, copies)
     claims_removed: int = 0
+    elsewhere: int = 0  # items another follower was storing at the same time
     skipped: list[str] = field(default_factory=list)  # items not read, and why (not articles, 404, ...)
     failed: list[str] = field(default_factory=list)  # items to try again at the next poll, and why
 
@@ -73,13 +78,21 @@ def follow(
     runs = []
     own = fetcher is None
     fetcher = fetcher or Fetcher(newsroom.settings)
+    owner = follower_id()
     try:
         for feed in feeds:
-            last = ledger.last_polled(feed.name)
-            if not force and last is not None and last + timedelta(seconds=feed.every) > now:
-                run = FeedRun(feed.name, due=False)
+            key = f"feed:{feed.name}"
+            if not ledger.take_lease(key, owner, LEASE_SECONDS):
+                run = FeedRun(feed.name, due=False, busy=True)
             else:
-                run = poll_feed(feed, ledger, registry, fetcher, vectors=vectors)
+                try:
+                    last = ledger.last_polled(feed.name)
+                    if not force and last is not None and last + timedelta(seconds=feed.every) > now:
+                        run = FeedRun(feed.name, due=False)
+                    else:
+                        run = poll_feed(feed, ledger, registry, fetcher, vectors=vectors, owner=owner)
+                finally:
+                    ledger.release_lease(key, owner)
             runs.append(run)
             if on_feed:
                 on_feed(run)
@@ -89,8 +102,23 @@ def follow(
     return runs
 
 
+def follower_id() -> str:
+    """This follower, as the leases name it: host, process, and a random part (two runs in one process)."""
+    import os
+    import socket
+    import uuid
+
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 def poll_feed(
-    feed: Feed, ledger: FeedLedger, registry: Registry, fetcher: Fetcher, *, vectors: bool = True
+    feed: Feed,
+    ledger: FeedLedger,
+    registry: Registry,
+    fetcher: Fetcher,
+    *,
+    vectors: bool = True,
+    owner: str | None = None,
 ) -> FeedRun:
     run = FeedRun(feed.name)
     etag, last_modified = ledger.validators(feed.name, feed.url)
@@ -111,8 +139,10 @@ def poll_feed(
         if item.url in done:  # listed twice in one feed
             continue
         done.add(item.url)
+        if owner is not None:
+            ledger.take_lease(f"feed:{feed.name}", owner, LEASE_SECONDS)  # still polling it
         try:
-            _read_item(feed, item, ledger, registry, fetcher, run, vectors)
+            _read_item(feed, item, ledger, registry, fetcher, run, vectors, owner)
         except FetchError as exc:
             (run.failed if exc.transient else run.skipped).append(f"{item.url}: {exc}")
             if not exc.transient:
@@ -145,11 +175,12 @@ def poll_feed(
         error = f"{len(run.failed)} item(s) to try again: {run.failed[0]}{more}"
         ledger.record_poll(feed.name, feed.url, error=error, items=stored, claims=run.claims_added)
     else:
+        # Items another follower was storing: the feed is read whole next time, in case it did not finish.
         ledger.record_poll(
             feed.name,
             feed.url,
-            etag=response.etag,
-            last_modified=response.last_modified,
+            etag=None if run.elsewhere else response.etag,
+            last_modified=None if run.elsewhere else response.last_modified,
             items=stored,
             claims=run.claims_added,
         )
@@ -164,10 +195,39 @@ def _read_item(
     fetcher: Fetcher,
     run: FeedRun,
     vectors: bool,
+    owner: str | None = None,
 ) -> None:
     seen = ledger.seen(feed.name, item.guid, item.url)
-    if seen is not None and seen.fingerprint == item.fingerprint:
-        return  # seen before, unchanged: not fetched again
+    if seen is not None and (seen.fingerprint == item.fingerprint or seen.feed != feed.name):
+        # seen before and unchanged, or listed by another feed too (each feed describes it its own way;
+        # the feed it came from says when it changes): not fetched again
+        return
+    if owner is None:
+        _fetch_item(feed, item, seen, ledger, registry, fetcher, run, vectors)
+        return
+    key = f"item:{item.url}"
+    if not ledger.take_lease(key, owner, LEASE_SECONDS):
+        run.elsewhere += 1  # another follower is fetching it (from another feed that lists it)
+        return
+    try:
+        seen = ledger.seen(feed.name, item.guid, item.url)  # it may have stored it just before
+        if seen is not None and (seen.fingerprint == item.fingerprint or seen.feed != feed.name):
+            return
+        _fetch_item(feed, item, seen, ledger, registry, fetcher, run, vectors)
+    finally:
+        ledger.release_lease(key, owner)
+
+
+def _fetch_item(
+    feed: Feed,
+    item: Item,
+    seen: SeenItem | None,
+    ledger: FeedLedger,
+    registry: Registry,
+    fetcher: Fetcher,
+    run: FeedRun,
+    vectors: bool,
+) -> None:
     page = fetcher.get(
         item.url,
         etag=seen.etag if seen else None,

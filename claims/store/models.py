@@ -201,3 +201,13 @@ class Sighting(SQLModel, table=True):
     end_offset: int
     text: str = Field(sa_type=sa.Text)
     via: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
+
+
+class FollowLease(SQLModel, table=True):
+    """A feed (``feed:NAME``) or an item (``item:URL``) one follower is working on, until ``until``."""
+
+    __tablename__ = "follow_lease"
+
+    key: str = Field(sa_type=sa.String(300), primary_key=True)
+    owner: str = Field(sa_type=sa.String(100))
+    until: datetime = Field(sa_type=sa.DateTime(timezone=True))

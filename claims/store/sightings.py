@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from claims.store import embed
 from claims.store import index as fts
 from claims.store.bulk import ClaimWriter, prepare_chunk
-from claims.store.models import Claim, Decision, Document, FeedItem, FeedState, Sighting, utcnow
+from claims.store.models import Claim, Decision, Document, FeedItem, FeedState, FollowLease, Sighting, utcnow
 from claims.store.rows import dedupe_key
 from claims.store.sources import SourceRows
 from claims.text.normalize import normalize
@@ -37,6 +37,7 @@ _DECISION = Decision.__table__  # type: ignore[attr-defined]
 _ITEM = FeedItem.__table__  # type: ignore[attr-defined]
 _STATE = FeedState.__table__  # type: ignore[attr-defined]
 _SIGHTING = Sighting.__table__  # type: ignore[attr-defined]
+_LEASE = FollowLease.__table__  # type: ignore[attr-defined]
 
 # A relay or copy of a stored statement: the same source, a text this similar (rapidfuzz ratio of the
 # normalised texts, 0-100; a changed word or two in a sentence of 15 words scores about 90), published
@@ -60,6 +61,7 @@ class ArticleClaim:
 @dataclass(frozen=True)
 class SeenItem:
     id: int
+    feed: str  # the feed it was first stored from: the one whose changes to it are followed
     url: str
     guid: str | None
     fingerprint: str
@@ -198,6 +200,46 @@ class FeedLedger:
             when = when.replace(tzinfo=UTC)
         return when
 
+    def _ensure_sources(self, uses: dict[str, str], registry: Registry | None) -> None:
+        """The source rows an article needs, in a transaction of their own: two followers adding the same
+        source at once on PostgreSQL collide on its key; the one that lost finds it there on a second try."""
+        for attempt in (1, 2):
+            try:
+                with self.store._write() as conn:
+                    SourceRows(registry, False).ensure(conn, uses)
+                return
+            except sa.exc.IntegrityError:
+                if attempt == 2:
+                    raise
+            except sa.exc.SQLAlchemyError:
+                with self.store._errors():
+                    raise
+
+    # -- sharing the work between followers --------------------------------------------------------------
+
+    def take_lease(self, key: str, owner: str, seconds: float) -> bool:
+        """Whether ``owner`` now holds the lease on ``key`` (a feed or an item) for ``seconds``: it was free,
+        expired, or already ``owner``'s. One statement (an upsert whose update is conditional), so two
+        followers asking at once never both get it, on SQLite and PostgreSQL alike."""
+        now = utcnow()
+        if self.store.backend == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(_LEASE).values(key=key[:300], owner=owner, until=now + timedelta(seconds=seconds))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[_LEASE.c.key],
+            set_={"owner": stmt.excluded.owner, "until": stmt.excluded.until},
+            where=sa.or_(_LEASE.c.until < now, _LEASE.c.owner == owner),
+        )
+        with self.store._errors(), self.store._write() as conn:
+            # RETURNING, not rowcount: the PostgreSQL driver reports no count for an upsert here
+            return conn.execute(stmt.returning(_LEASE.c.owner)).first() is not None
+
+    def release_lease(self, key: str, owner: str) -> None:
+        with self.store._errors(), self.store._write() as conn:
+            conn.execute(_LEASE.delete().where(_LEASE.c.key == key[:300], _LEASE.c.owner == owner))
+
     # -- items -----------------------------------------------------------------------------------------
 
     def seen(self, feed: str, guid: str | None, url: str) -> SeenItem | None:
@@ -209,7 +251,7 @@ class FeedLedger:
             r = conn.execute(sa.select(_ITEM).where(where).order_by(_ITEM.c.id).limit(1)).first()
         if r is None:
             return None
-        return SeenItem(r.id, r.url, r.guid, r.fingerprint, r.content_hash, r.etag, r.last_modified)
+        return SeenItem(r.id, r.feed, r.url, r.guid, r.fingerprint, r.content_hash, r.etag, r.last_modified)
 
     def note_item(
         self,
@@ -227,8 +269,8 @@ class FeedLedger:
     ) -> None:
         """Record an item without storing claims: a page that is not an article (``note`` says why), or
         one whose text has not changed (its new fingerprint, so it is not fetched again)."""
+        self._ensure_sources({outlet: "the feed's outlet"}, registry)
         with self.store._errors(), self.store._write() as conn:
-            SourceRows(registry, False).ensure(conn, {outlet: "the feed's outlet"})
             self._upsert_item(
                 conn,
                 feed=feed,
@@ -278,13 +320,13 @@ class FeedLedger:
         fetched = utcnow()
         writer = ClaimWriter(store.engine, store._index)
         added = known = removed = 0
+        uses = {outlet: "the feed's outlet"}
+        for c in claims:
+            for sid in (c.record.source, c.record.publisher, *c.record.via):
+                if sid:
+                    uses.setdefault(sid, f"{url}: source")
+        self._ensure_sources(uses, registry)
         with store._errors(), store._write() as conn:
-            uses = {outlet: "the feed's outlet"}
-            for c in claims:
-                for sid in (c.record.source, c.record.publisher, *c.record.via):
-                    if sid:
-                        uses.setdefault(sid, f"{url}: source")
-            SourceRows(registry, False).ensure(conn, uses)
             item_id = self._upsert_item(
                 conn,
                 feed=feed,
@@ -385,13 +427,15 @@ class FeedLedger:
 def _document(
     conn: Connection, content_hash: str, url: str, outlet: str, published: str | None, language: str | None
 ) -> int:
-    existing = conn.execute(
-        sa.select(_DOCUMENT.c.id).where(_DOCUMENT.c.content_hash == content_hash)
-    ).scalar()
-    if existing is not None:
-        return int(existing)
-    result = conn.execute(
-        _DOCUMENT.insert().values(
+    """The document of this text: stored once (two outlets publishing the same text, stored by two
+    followers at once, meet on its unique hash and share the row)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(
+        insert(_DOCUMENT)
+        .values(
             path=None,
             url=url,
             publisher_id=outlet,
@@ -400,8 +444,11 @@ def _document(
             content_hash=content_hash,
             created_at=utcnow(),
         )
+        .on_conflict_do_nothing(index_elements=[_DOCUMENT.c.content_hash])
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return int(
+        conn.execute(sa.select(_DOCUMENT.c.id).where(_DOCUMENT.c.content_hash == content_hash)).scalar_one()
+    )
 
 
 def _claim_by_key(conn: Connection, key: int) -> int:

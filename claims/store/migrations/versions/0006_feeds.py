@@ -9,7 +9,9 @@ newsroom file, what the next poll needs (the ETag and Last-Modified of the last 
 asks about it (last success, last error, items added). ``feed_item`` is one article seen in a feed, keyed
 by its canonical URL (unique) and its GUID in that feed: an item seen before is not fetched again, and
 ``fingerprint`` (the feed's own description of the item) and ``content_hash`` (the article text) tell when
-it changed. ``sighting`` is where a stored claim was read: the article, the outlet whose feed carried it,
+it changed. ``follow_lease`` lets several followers share one database: a follower polls a feed, or
+fetches an item, only while it holds that feed's or item's lease (taken by one conditional upsert,
+expiring on its own if the follower dies). ``sighting`` is where a stored claim was read: the article, the outlet whose feed carried it,
 the feed, the times, and the sentence's character offsets in the article text; a statement relayed by
 several outlets is one claim with several sightings. Deleting a claim or an item deletes its sightings.
 """
@@ -74,6 +76,12 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("via", sa.Text(), nullable=False, server_default=""),
     )
+    op.create_table(
+        "follow_lease",
+        sa.Column("key", sa.String(300), primary_key=True),
+        sa.Column("owner", sa.String(100), nullable=False),
+        sa.Column("until", sa.DateTime(timezone=True), nullable=False),
+    )
     op.create_index("ix_sighting_claim_id", "sighting", ["claim_id"])
     op.create_index(
         "ux_sighting_item_offset", "sighting", ["item_id", "start_offset", "claim_id"], unique=True
@@ -87,4 +95,5 @@ def downgrade() -> None:
     op.drop_index("ix_feed_item_guid", table_name="feed_item")
     op.drop_index("ux_feed_item_url", table_name="feed_item")
     op.drop_table("feed_item")
+    op.drop_table("follow_lease")
     op.drop_table("feed_state")
