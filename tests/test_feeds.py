@@ -769,3 +769,25 @@ def test_two_followers_sharing_a_database_fetch_each_article_once(tmp_path, serv
     assert sum(r.new for r in runs) == 5 and not any(r.error or r.failed for r in runs)
     with Store.open(store_url) as s:
         assert FeedLedger(s).counts()["items"] == 5
+
+
+def test_follow_every_polls_until_stopped_and_says_so(tmp_path, server, registry, monkeypatch):
+    import time as time_module
+
+    _desk(server)
+    room = _room(tmp_path, server, registry, names=("kcna",))
+    pauses = []
+
+    def stop(seconds):
+        pauses.append(seconds)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(time_module, "sleep", stop)
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    result = runner.invoke(
+        app, ["follow", "--every", "15m", "--newsroom", str(room.path), "--db", db, "--no-vectors"]
+    )
+    assert result.exit_code == 0, result.output
+    assert pauses == [900] and result.stdout.splitlines()[-1] == "stopped"
+    status = runner.invoke(app, ["feeds", "status", "--newsroom", str(room.path), "--db", db])
+    assert "kcna-en" in status.stdout and " ok " in status.stdout

@@ -186,15 +186,13 @@ def feeds_status(
 
 
 def _state(row: dict[str, Any]) -> str:
+    """never polled, ok, or failing (the last poll ended in an error)."""
     if row["last_polled"] is None:
         return "never polled"
-    if row["last_error_at"] and (row["last_success"] is None or row["last_error_at"] >= row["last_success"]):
-        return (
-            "failing"
-            if row["last_success"] is None or row["last_error_at"] > row["last_success"]
-            else "partly"
-        )
-    return "ok"
+    failed_last = row["last_error_at"] is not None and (
+        row["last_success"] is None or row["last_error_at"] > row["last_success"]
+    )
+    return "failing" if failed_last else "ok"
 
 
 @app.command()

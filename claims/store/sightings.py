@@ -176,11 +176,9 @@ class FeedLedger:
                         "items_added": row.items_added + items,
                         "claims_added": row.claims_added + claims,
                     }
-            if url != row.url:  # the feed's address changed in the newsroom file: start afresh
-                values |= {
-                    "etag": None if error else values.get("etag"),
-                    "last_modified": values.get("last_modified"),
-                }
+            if url != row.url and (error is not None or keep_validators):
+                # a new address in the newsroom file: the old one's validators mean nothing for it
+                values |= {"etag": None, "last_modified": None}
             conn.execute(_STATE.update().where(_STATE.c.name == name).values(**values))
 
     def validators(self, name: str, url: str) -> tuple[str | None, str | None]:
