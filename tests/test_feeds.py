@@ -791,3 +791,38 @@ def test_follow_every_polls_until_stopped_and_says_so(tmp_path, server, registry
     assert pauses == [900] and result.stdout.splitlines()[-1] == "stopped"
     status = runner.invoke(app, ["feeds", "status", "--newsroom", str(room.path), "--db", db])
     assert "kcna-en" in status.stdout and " ok " in status.stdout
+
+
+def _entity_bomb(root: str) -> str:
+    """An XML document whose entities expand a billion times (the "billion laughs")."""
+    entities = "".join(f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(1, 10))
+    return f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">{entities}]>{root}'
+
+
+def test_a_feed_whose_entities_expand_a_billion_times_is_read_without_expanding_them():
+    from claims.feeds.parse import FeedFormatError, parse_feed
+
+    feed = _entity_bomb(
+        '<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
+        "<link>http://127.0.0.1/a</link></item></channel></rss>"
+    )
+    [item] = parse_feed(feed.encode(), "http://127.0.0.1/feed", "application/rss+xml")
+    assert len(item.title) < 100
+    sitemap = _entity_bomb(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://127.0.0.1/a</loc>'
+        "<lastmod>&lol9;</lastmod></url></urlset>"
+    )
+    with pytest.raises(FeedFormatError, match="malformed sitemap XML"):
+        parse_feed(sitemap.encode(), "http://127.0.0.1/sitemap.xml", kind="sitemap")
+
+
+def test_a_compressed_answer_that_expands_past_the_limit_is_cut_off(tmp_path, server, registry, store):
+    import gzip
+
+    bomb = gzip.compress(b"<rss>" + b" " * 20_000_000)  # 20 MB in about 20 KB
+    server.pages["/feed"] = Page(bomb, "application/rss+xml", headers={"Content-Encoding": "gzip"})
+    room = nr.Newsroom(
+        tmp_path / "n.toml", (nr.Feed("bomb", server.url("/feed"), "kcna"),), _fast(max_bytes=1_000_000)
+    )
+    [run], _ = _poll(store, room, registry)
+    assert run.error == "too large (more than 1,000,000 bytes, the limit)"
