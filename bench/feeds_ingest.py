@@ -185,6 +185,7 @@ def main() -> None:
             f"feeds {args.feeds} x items {args.items} = {total} articles; database {store.url}; "
             f"{args.workers} follower(s); vectors {'on' if args.vectors else 'off'}"
         )
+        print(f"article pages fetched: {len(pages)} ({len(set(pages))} distinct)")
         print(
             f"first poll: {first:.1f} s, {articles} articles stored ({articles / first:.1f} articles/s), "
             f"{added} claims added ({added / first:.1f} claims/s), {known} sightings of claims already stored"

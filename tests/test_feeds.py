@@ -767,8 +767,14 @@ def test_two_followers_sharing_a_database_fetch_each_article_once(tmp_path, serv
     assert sorted(articles) == sorted(set(articles)) and len(articles) == 5
     runs = [r for rs in results for r in rs]
     assert sum(r.new for r in runs) == 5 and not any(r.error or r.failed for r in runs)
-    with Store.open(store_url) as s:
+    with Store.open(store_url) as s, s.engine.connect() as conn:
         assert FeedLedger(s).counts()["items"] == 5
+        shared = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM (SELECT claim_id FROM sighting GROUP BY claim_id HAVING count(*) > 1) s"
+            )
+        ).scalar_one()
+    assert shared == 2  # KCNA's statement and its Yonhap relay; the two Arabic copies
 
 
 def test_follow_every_polls_until_stopped_and_says_so(tmp_path, server, registry, monkeypatch):
@@ -826,3 +832,85 @@ def test_a_compressed_answer_that_expands_past_the_limit_is_cut_off(tmp_path, se
     )
     [run], _ = _poll(store, room, registry)
     assert run.error == "too large (more than 1,000,000 bytes, the limit)"
+
+
+# -- archives ------------------------------------------------------------------------------------------
+
+
+def _warc(path, pages: list[tuple[str, str, bytes, str]]) -> None:
+    """A gzipped WARC file of HTTP responses (url, status, body, content type)."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, status, body, kind in pages:
+            headers = StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=headers)
+            )
+
+
+def test_ingest_reads_a_warc_file_page_by_page_and_a_second_run_adds_nothing(tmp_path):
+    path = tmp_path / "saved.warc.gz"
+    _warc(
+        path,
+        [
+            ("https://yonhap.example/a1", "200 OK", SATELLITE_YONHAP.encode(), "text/html; charset=utf-8"),
+            ("https://yonhap.example/logo.png", "200 OK", b"\x89PNG\r\n", "image/png"),
+            ("https://yonhap.example/gone", "404 Not Found", b"<html>gone</html>", "text/html"),
+            ("https://yonhap.example/ar1", "200 OK", SATELLITE_AR.encode(), "text/html; charset=utf-8"),
+        ],
+    )
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    args = ["ingest", str(path), "--publisher", "yonhap", "--db", db, "--no-vectors"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "2 pages, 2 stored, 0 stored before" in first.stdout
+    again = runner.invoke(app, args)
+    assert "2 pages, 0 stored, 2 stored before; 0 claims added" in again.stdout
+    with Store.open(db) as store:
+        sightings = FeedLedger(store).counts()["sightings"]
+        with store.engine.connect() as conn:
+            urls = set(conn.execute(sa.text("SELECT article_url FROM sighting")).scalars())
+    assert urls == {"https://yonhap.example/a1", "https://yonhap.example/ar1"} and sightings >= 3
+
+
+def test_an_interrupted_warc_ingest_continues_where_it_stopped(tmp_path, registry, store, monkeypatch):
+    from claims.feeds import archive
+    from claims.store.sightings import FeedLedger as Ledger
+
+    path = tmp_path / "saved.warc.gz"
+    _warc(
+        path,
+        [
+            ("https://yonhap.example/a1", "200 OK", SATELLITE_YONHAP.encode(), "text/html"),
+            ("https://yonhap.example/ar1", "200 OK", SATELLITE_AR.encode(), "text/html"),
+        ],
+    )
+    real = Ledger.store_article
+    calls = []
+
+    def dies_on_the_second(self, **kw):
+        calls.append(kw["url"])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, **kw)
+
+    monkeypatch.setattr(Ledger, "store_article", dies_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        archive.ingest_warc(store, str(path), registry, publisher="yonhap", vectors=False)
+    monkeypatch.undo()
+    run = archive.ingest_warc(store, str(path), registry, publisher="yonhap", vectors=False)
+    assert (run.pages, run.stored, run.already) == (2, 1, 1)
+
+
+def test_a_file_that_is_not_a_warc_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "notes.warc"
+    path.write_text("these are my notes, not an archive\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["ingest", str(path), "--publisher", "yonhap", "--db", f"sqlite:///{tmp_path / 'd.db'}"]
+    )
+    assert result.exit_code == 3 and result.stderr.startswith(f"claims: {path}: not a WARC file")

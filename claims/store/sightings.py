@@ -346,6 +346,14 @@ class FeedLedger:
             conn.execute(_SIGHTING.delete().where(_SIGHTING.c.item_id == item_id))
             doc_id = _document(conn, content_hash, url, outlet, published, language)
             conn.execute(_ITEM.update().where(_ITEM.c.id == item_id).values(document_id=doc_id))
+            if conn.dialect.name == "postgresql":
+                # Two followers storing one statement at once (an origin and its relay) would not see each
+                # other's new claim and store it twice: one writer at a time per source, taken in one order (no
+                # deadlock), until the commit. SQLite's writers already queue.
+                for source in sorted({c.record.source for c in claims}):
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"claims:{source}"}
+                    )
             first_new = embed.last_claim_id(conn)
             now_seen: set[int] = set()
             for c in claims:
