@@ -914,3 +914,38 @@ def test_a_file_that_is_not_a_warc_is_refused_with_one_line(tmp_path):
         app, ["ingest", str(path), "--publisher", "yonhap", "--db", f"sqlite:///{tmp_path / 'd.db'}"]
     )
     assert result.exit_code == 3 and result.stderr.startswith(f"claims: {path}: not a WARC file")
+
+
+def test_show_gives_a_claims_relations_and_a_verdict_that_counts_its_origin_once(tmp_path, server, registry):
+    _desk(server)
+    room = _room(tmp_path, server, registry)
+    db = f"sqlite:///{tmp_path / 'desk.db'}"
+    assert (
+        runner.invoke(app, ["follow", "--newsroom", str(room.path), "--db", db, "--no-vectors"]).exit_code
+        == 0
+    )
+    add = runner.invoke(
+        app,
+        [
+            "add",
+            "Japan's defence ministry said the country had placed a new reconnaissance satellite into orbit "
+            "from its western coast",
+            "--source",
+            "japan-mod",
+            "--published",
+            "2024-12-05",
+            "--db",
+            db,
+        ],
+    )
+    assert add.exit_code == 0, add.output
+    with Store.open(db) as store, store.engine.connect() as conn:
+        kcna = conn.execute(
+            sa.text(
+                "SELECT id FROM claim WHERE source_id = 'kcna' AND text LIKE '%reconnaissance satellite%'"
+            )
+        ).scalar_one()
+    shown = json.loads(runner.invoke(app, ["show", str(kcna), "--json", "--db", db]).stdout)
+    assert [r["source"] for r in shown["relations"] if r["relation"] == "supports"] == ["japan-mod"]
+    assert shown["verdict"]["label"] == "corroborated"
+    assert "confirmed by 1 independent source" in shown["verdict"]["reason"]

@@ -290,55 +290,94 @@ def show(
     ],
     as_json: JsonOption = False,
     db: DbOption = None,
+    sources: SourcesOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Print a stored claim with every sighting of it: each article, outlet and feed it was read in, when,
-    and where in the article.
+    """Print a stored claim with every sighting of it (each article, outlet and feed it was read in, when,
+    and where in the article) and the stored claims it relates to, with its verdict.
 
     Example: claims show 17
     """
-    from dataclasses import asdict
-
     from claims.errors import InputError
     from claims.service import existing_store_url, open_store
-    from claims.store.sightings import FeedLedger
 
     def body():  # type: ignore[no-untyped-def]
         url = existing_store_url(db)
         if url is None:
             raise InputError("no database yet (follow feeds or import claims first)")
+        registry = load_registry(sources)
         with open_store(url, read_only=True) as store:
-            claim = store.get(claim_id)
-            if claim is None:
-                raise InputError(f"no stored claim has id {claim_id}")
-            sightings = FeedLedger(store).sightings(claim_id)
-        out = {
-            "id": claim.id,
-            "text": claim.text,
-            "language": claim.language,
-            "source": claim.source,
-            "published": claim.published,
-            "url": claim.url,
-            "publisher": claim.publisher,
-            "via": list(claim.via),
-            "sightings": [{**asdict(s), "via": list(s.via)} for s in sightings],
-        }
+            out = _claim_view(store, registry, claim_id)
         if as_json:
             print(json.dumps(out, ensure_ascii=False, indent=2))
             return
-        say(
-            f"claim {claim.id} [{claim.language}] {claim.source}"
-            + (f", {claim.published}" if claim.published else "")
-        )
-        say(f"  {claim.text}")
-        outlets = {s.outlet for s in sightings}
-        say(f"  {len(sightings)} sighting(s) in {len(outlets)} outlet(s); one origin: {claim.source}")
+        sightings = out["sightings"]
+        date = f", {out['published']}" if out["published"] else ""
+        say(f"claim {out['id']} [{out['language']}] {out['source']}{date}")
+        say(f"  {out['text']}")
+        outlets = {s["outlet"] for s in sightings}
+        say(f"  {len(sightings)} sighting(s) in {len(outlets)} outlet(s); one origin: {out['source']}")
         for s in sightings:
-            via = f" via {', '.join(s.via)}" if s.via else ""
-            say(f"  - {s.outlet} ({s.feed}) {s.published or 'undated'}, fetched {s.fetched_at}{via}")
-            say(f"    {s.article_url} [{s.start}:{s.end}]")
+            via = f" via {', '.join(s['via'])}" if s["via"] else ""
+            say(
+                f"  - {s['outlet']} ({s['feed']}) {s['published'] or 'undated'}, fetched {s['fetched_at']}{via}"
+            )
+            say(f"    {s['article_url']} [{s['start']}:{s['end']}]")
+        say(f"  verdict: {out['verdict']['label']}: {out['verdict']['reason']}")
+        for r in out["relations"]:
+            say(f"  {r['relation']} claim {r['claim_id']} ({r['source']}): {r['text']}")
 
     guarded(debug, body)
+
+
+def _claim_view(store: Any, registry: Any, claim_id: int) -> dict[str, Any]:
+    """A stored claim, its sightings, and how the other stored claims bear on it (the verdict a check of
+    its text by its source would give, without counting the claim itself)."""
+    from dataclasses import asdict
+
+    from claims.errors import InputError
+    from claims.service import open_matcher
+    from claims.store.sightings import FeedLedger
+    from claims.types import Attribution, Claim, DocumentInfo, Span
+
+    claim = store.get(claim_id)
+    if claim is None:
+        raise InputError(f"no stored claim has id {claim_id}")
+    sightings = FeedLedger(store).sightings(claim_id)
+    probe = Claim(
+        id="c1",
+        span=Span(0, len(claim.text), claim.text),
+        line=1,
+        language=claim.language,
+        attribution=Attribution(source_id=claim.source, via=claim.via),
+    )
+    document = DocumentInfo(path=f"claim {claim_id}", language=claim.language, published=claim.published)
+    [verdict] = open_matcher(store, registry).judge([probe], document)
+    relations = [
+        {
+            "claim_id": e.claim_id,
+            "relation": e.relation,
+            "source": e.source_id,
+            "text": e.text,
+            "score": e.score,
+            "why": e.why,
+        }
+        for e in verdict.evidence
+        if e.claim_id != claim_id
+    ]
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "language": claim.language,
+        "source": claim.source,
+        "published": claim.published,
+        "url": claim.url,
+        "publisher": claim.publisher,
+        "via": list(claim.via),
+        "sightings": [{**asdict(s), "via": list(s.via)} for s in sightings],
+        "verdict": {"label": verdict.label, "reason": verdict.reason},
+        "relations": relations,
+    }
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
