@@ -144,30 +144,14 @@ def poll_feed(
         try:
             _read_item(feed, item, ledger, registry, fetcher, run, vectors, owner)
         except FetchError as exc:
-            (run.failed if exc.transient else run.skipped).append(f"{item.url}: {exc}")
-            if not exc.transient:
-                ledger.note_item(
-                    feed=feed.name,
-                    outlet=feed.source,
-                    guid=item.guid,
-                    url=item.url,
-                    fingerprint=item.fingerprint,
-                    published=item.published,
-                    note=str(exc),
-                    registry=registry,
-                )
+            if exc.transient:
+                run.failed.append(f"{item.url}: {exc}")
+            else:
+                _skip(feed, item, str(exc), ledger, registry, run)
         except NotAnArticle as exc:
-            run.skipped.append(f"{item.url}: {exc}")
-            ledger.note_item(
-                feed=feed.name,
-                outlet=feed.source,
-                guid=item.guid,
-                url=item.url,
-                fingerprint=item.fingerprint,
-                published=item.published,
-                note=str(exc),
-                registry=registry,
-            )
+            _skip(feed, item, str(exc), ledger, registry, run)
+        except InputError as exc:  # the article's text could not be read (checked) as it is
+            _skip(feed, item, f"cannot be read: {exc.message}", ledger, registry, run)
     stored = run.new + run.changed
     if run.failed:
         # The feed's validators are not kept: the next poll reads the feed whole and tries these again.
@@ -185,6 +169,22 @@ def poll_feed(
             claims=run.claims_added,
         )
     return run
+
+
+def _skip(feed: Feed, item: Item, why: str, ledger: FeedLedger, registry: Registry, run: FeedRun) -> None:
+    """An item that will not be read (a 404, not an article): kept with why, not fetched again until the
+    feed changes it."""
+    run.skipped.append(f"{item.url}: {why}")
+    ledger.note_item(
+        feed=feed.name,
+        outlet=feed.source,
+        guid=item.guid,
+        url=item.url,
+        fingerprint=item.fingerprint,
+        published=item.published,
+        note=why,
+        registry=registry,
+    )
 
 
 def _read_item(
