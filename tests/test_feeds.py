@@ -707,6 +707,7 @@ def test_a_mirror_of_feeds_is_stored_once_relays_folded_and_a_second_poll_adds_n
     ],
 )
 def test_only_a_copy_of_the_same_statement_is_folded(store, registry, first, second, folded):
+    from claims.feeds.follow import same_statement
     from claims.store.sightings import ArticleClaim
     from claims.types import ClaimRecord
 
@@ -728,6 +729,7 @@ def test_only_a_copy_of_the_same_statement_is_folded(store, registry, first, sec
             claims=[ArticleClaim(record, 0, len(text), text)],
             registry=registry,
             vectors=False,
+            same_statement=same_statement,
         )
     assert len(_claims(store)) == (1 if folded else 2)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from claims.errors import InputError
 from claims.feeds.fetch import Response
-from claims.feeds.follow import NotAnArticle, article_claims, article_text
+from claims.feeds.follow import NotAnArticle, article_claims, article_text, same_statement
 from claims.feeds.parse import canonical_url
 
 if TYPE_CHECKING:
@@ -149,6 +149,7 @@ def _store_page(ledger, run, feed, url, body, kind, record, publisher, registry,
         claims=claims,
         registry=registry,
         vectors=vectors,
+        same_statement=same_statement,
     )
     run.stored += 1
     run.claims_added += result.added

@@ -265,6 +265,7 @@ def _fetch_item(
         claims=claims,
         registry=registry,
         vectors=vectors,
+        same_statement=same_statement,
     )
     if seen is None:
         run.new += 1
@@ -273,6 +274,14 @@ def _fetch_item(
     run.claims_added += result.added
     run.claims_known += result.known
     run.claims_removed += result.removed
+
+
+def same_statement(text: str, stored: str, language: str | None) -> bool:
+    """Whether a claim read in an article states what a near-identical stored claim of the same source
+    states, by the relation rules (numbers, negation, antonyms; no learned model): a relay or a copy."""
+    from claims.match.relation import SUPPORTS, relate
+
+    return relate(text, stored, language, learned=False).label == SUPPORTS
 
 
 def article_text(page: Response) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -45,6 +45,8 @@ _LEASE = FollowLease.__table__  # type: ignore[attr-defined]
 FOLD_SIMILARITY = 88.0
 FOLD_DAYS = 3
 _FOLD_CANDIDATES = 2000
+# Whether a new claim's text and a stored one's are the same statement (text, stored text, language).
+SameStatement = Callable[[str, str, str | None], bool]
 _FIGURES = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -312,8 +314,12 @@ class FeedLedger:
         claims: Sequence[ArticleClaim],
         registry: Registry,
         vectors: bool = True,
+        same_statement: SameStatement | None = None,
     ) -> ArticleResult:
-        """Store a followed article whole, in one transaction (see the module)."""
+        """Store a followed article whole, in one transaction (see the module). ``same_statement(text,
+        stored_text, language)`` says whether a near-identical stored text of the same source is the same
+        statement (the relation rules, given by the caller: the store does not import them); without it
+        only the same text, source and date fold."""
         store = self.store
         fetched = utcnow()
         writer = ClaimWriter(store.engine, store._index)
@@ -357,7 +363,7 @@ class FeedLedger:
             first_new = embed.last_claim_id(conn)
             now_seen: set[int] = set()
             for c in claims:
-                claim_id = _fold_target(conn, c.record)
+                claim_id = _fold_target(conn, c.record, same_statement)
                 if claim_id is None:
                     batch = prepare_chunk([c.record], 0, writer.stamp(), doc_id, writer.counts_terms)
                     added += writer.insert(conn, batch)
@@ -461,7 +467,7 @@ def _claim_by_key(conn: Connection, key: int) -> int:
     return int(conn.execute(sa.select(_CLAIM.c.id).where(_CLAIM.c.dedupe_key == key)).scalar_one())
 
 
-def _fold_target(conn: Connection, record: ClaimRecord) -> int | None:
+def _fold_target(conn: Connection, record: ClaimRecord, same_statement: SameStatement | None) -> int | None:
     """The stored claim this record is a relay or copy of: the same claim (text, source, date), else the
     most similar near-identical text of the same source within :data:`FOLD_DAYS` days."""
     norm = normalize(record.text.strip())
@@ -470,6 +476,8 @@ def _fold_target(conn: Connection, record: ClaimRecord) -> int | None:
     ).scalar()
     if same is not None:
         return int(same)
+    if same_statement is None:
+        return None
     query = sa.select(_CLAIM.c.id, _CLAIM.c.norm_text, _CLAIM.c.text).where(
         _CLAIM.c.source_id == record.source,
         sa.func.length(_CLAIM.c.norm_text).between(int(len(norm) * 0.8), int(len(norm) * 1.25) + 1),
@@ -489,10 +497,8 @@ def _fold_target(conn: Connection, record: ClaimRecord) -> int | None:
             near.append((score, int(claim_id), text))
     # Near-identical is not the same: "three warships" and "four warships" differ by one word. The relation
     # rules (numbers, negation, antonyms) must call the two texts the same statement.
-    from claims.match.relation import SUPPORTS, relate
-
     for _, claim_id, text in sorted(near, key=lambda n: (-n[0], -n[1])):
-        if relate(record.text, text, record.language, learned=False).label == SUPPORTS:
+        if same_statement(record.text, text, record.language):
             return claim_id
     return None
 
