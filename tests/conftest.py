@@ -20,6 +20,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("CLAIMS_SOURCES", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("CLAIMS_LANG_PATH", raising=False)
+    monkeypatch.delenv("CLAIMS_NEWSROOM", raising=False)
 
 
 @pytest.fixture(scope="session")

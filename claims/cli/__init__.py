@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from claims import __version__
-from claims.cli import check, db_commands, eval_commands, serve_command, store_commands  # noqa: F401
+from claims.cli import check, db_commands, eval_commands, feed_commands, serve_command, store_commands  # noqa: F401
 from claims.cli.common import app, db_app, err, eval_app, internal_error
 from claims.errors import EXIT_INTERNAL, ClaimsError
 from claims.report.visible import visible
@@ -48,7 +48,12 @@ def _one_line_a_paragraph(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-for _info in (*app.registered_commands, *eval_app.registered_commands, *db_app.registered_commands):
+for _info in (
+    *app.registered_commands,
+    *eval_app.registered_commands,
+    *db_app.registered_commands,
+    *feed_commands.feeds_app.registered_commands,
+):
     _info.help = _one_line_a_paragraph(_info.help or inspect.getdoc(_info.callback) or "")
 
 

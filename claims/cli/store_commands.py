@@ -255,7 +255,8 @@ def ingest(
     debug: DebugOption = False,
 ) -> None:
     """Extract an article's claims and store each under its attributed source (the author's own claims
-    under the publisher). Ingesting the same article again adds nothing.
+    under the publisher). Ingesting the same article again adds nothing. A WARC file (.warc, .warc.gz) is
+    read page by page, each with where it was read (docs/feeds.md); an interrupted run continues.
 
     Example: claims ingest data/examples/en-dprk-troops-wire.txt --publisher reuters
     """
@@ -268,6 +269,9 @@ def ingest(
             raise UsageError(f"--publisher {publisher}: not in the registry (see `claims sources`)")
         with open_store(db) as store:
             for name in articles:
+                if _is_warc(name):
+                    _ingest_warc(store, name, registry, publisher, not no_vectors)
+                    continue
                 found, result = ingest_article(
                     store,
                     name,
@@ -282,6 +286,36 @@ def ingest(
                 say(f"{name}: {found} claims, {result.added} added, {result.skipped} already stored")
 
     guarded(debug, body)
+
+
+def _is_warc(name: str) -> bool:
+    from claims.feeds.archive import is_warc
+
+    return is_warc(name)
+
+
+def _ingest_warc(store, name: str, registry, publisher: str, vectors: bool) -> None:  # type: ignore[no-untyped-def]
+    """The pages of a WARC file, with a progress bar on a terminal and a summary line at the end."""
+    from claims.feeds.archive import ingest_warc
+
+    bar = _import_bar(name)
+
+    def progress(done: int, claims: int) -> None:
+        if bar is not None:
+            bar.update(done, claims)
+
+    if bar is not None:
+        bar.__enter__()
+    try:
+        run = ingest_warc(store, name, registry, publisher=publisher, vectors=vectors, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__()
+    skipped = f", {len(run.skipped)} not articles" if run.skipped else ""
+    say(
+        f"{name}: {run.pages} pages, {run.stored} stored, {run.already} stored before{skipped}; "
+        f"{run.claims_added} claims added, {run.claims_known} already stored"
+    )
 
 
 @app.command()

@@ -128,3 +128,86 @@ class ClaimVector(SQLModel, table=True):
     model: str = Field(sa_type=sa.String(100))
     seq: int = Field(sa_type=sa.BigInteger)
     vector: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class FeedState(SQLModel, table=True):
+    """A followed feed (named in the newsroom file): what the next poll sends (ETag, Last-Modified) and
+    what the last ones did."""
+
+    __tablename__ = "feed_state"
+
+    name: str = Field(sa_type=sa.String(200), primary_key=True)
+    url: str = Field(sa_type=sa.Text)
+    etag: str | None = Field(default=None, sa_type=sa.Text)
+    last_modified: str | None = Field(default=None, sa_type=sa.Text)
+    last_polled: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_success: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    last_error_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_items: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    items_added: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    claims_added: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class FeedItem(SQLModel, table=True):
+    """An article seen in a feed, by canonical URL (unique) and GUID; ``fingerprint`` is the feed's
+    description of it, ``content_hash`` its text's, so a changed article is told from one seen before."""
+
+    __tablename__ = "feed_item"
+    __table_args__ = (
+        sa.Index("ux_feed_item_url", "url", unique=True),
+        sa.Index("ix_feed_item_guid", "feed", "guid"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    feed: str = Field(sa_type=sa.String(200))
+    guid: str | None = Field(default=None, sa_type=sa.Text)
+    url: str = Field(sa_type=sa.Text)
+    outlet_id: str = Field(sa_type=sa.String(100), foreign_key="source.id")
+    fingerprint: str = Field(sa_type=sa.String(64))
+    content_hash: str | None = Field(default=None, sa_type=sa.String(64))
+    etag: str | None = Field(default=None, sa_type=sa.Text)
+    last_modified: str | None = Field(default=None, sa_type=sa.Text)
+    published: str | None = Field(default=None, sa_type=sa.String(25))
+    fetched_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    claims: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    note: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Sighting(SQLModel, table=True):
+    """Where a stored claim was read: the article, the outlet and feed that carried it, when, and the
+    sentence's character offsets in the article's text (``text`` is that sentence)."""
+
+    __tablename__ = "sighting"
+    __table_args__ = (
+        sa.Index("ix_sighting_claim_id", "claim_id"),
+        sa.Index("ux_sighting_item_offset", "item_id", "start_offset", "claim_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("claim.id", ondelete="CASCADE"), nullable=False)
+    )
+    item_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("feed_item.id", ondelete="CASCADE"), nullable=False)
+    )
+    outlet_id: str = Field(sa_type=sa.String(100), foreign_key="source.id")
+    feed: str = Field(sa_type=sa.String(200))
+    article_url: str = Field(sa_type=sa.Text)
+    published: str | None = Field(default=None, sa_type=sa.String(25))
+    fetched_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    start_offset: int
+    end_offset: int
+    text: str = Field(sa_type=sa.Text)
+    via: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
+
+
+class FollowLease(SQLModel, table=True):
+    """A feed (``feed:NAME``) or an item (``item:URL``) one follower is working on, until ``until``."""
+
+    __tablename__ = "follow_lease"
+
+    key: str = Field(sa_type=sa.String(300), primary_key=True)
+    owner: str = Field(sa_type=sa.String(100))
+    until: datetime = Field(sa_type=sa.DateTime(timezone=True))
