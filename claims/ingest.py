@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claims.match.matcher import claim_text
+from claims.match.matcher import compared_text
 from claims.store.validate import has_words
 from claims.types import UNATTRIBUTED, UNREGISTERED, CheckedClaim, ClaimRecord, Report
 
@@ -28,7 +28,7 @@ def claim_record(
         return None
     source = publisher if a.source_id == UNATTRIBUTED else a.source_id
     via = tuple(v for v in a.via if v != source)
-    text = claim_text(c)
+    text = compared_text(c)  # «نفى الكرملين أن …»: the content alone would say the opposite
     if not has_words(text):
         return None
     return ClaimRecord(

@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claims.cli import app
+from claims.store.db import Store
 
 from .conftest import EXAMPLES
 
@@ -86,6 +87,27 @@ def test_ingest_stores_claims_under_their_sources(db):
     assert "kcna" in stats["top_sources"]
     again = run("ingest", EXAMPLES / "ar-russia-dprk-treaty.txt", "--publisher", "al-shorouk", "--db", db)
     assert "0 added" in again.stdout
+
+
+def test_ingest_stores_a_denial_with_its_denying_verb(db, tmp_path):
+    """«نفى الكرملين أن …» / "denied that …": the content alone says the opposite of what was said, so the
+    claim is stored whole; a later article saying the troops were sent is then disputed, not corroborated."""
+    article = tmp_path / "denials.txt"
+    article.write_text(
+        "ونفى الكرملين أن تكون كوريا الشمالية قد أرسلت جنودا إلى روسيا.\n\n"
+        "The Kremlin denied that North Korean troops were sent to Russia.\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", article, "--publisher", "reuters", "--db", db).exit_code == 0
+    with Store.open(db) as store:
+        english = [c.text for c in store.search("North Korean troops sent to Russia")]
+        arabic = [c.text for c in store.search("كوريا الشمالية أرسلت جنودا إلى روسيا")]
+    assert english == ["The Kremlin denied that North Korean troops were sent to Russia."]
+    assert arabic == ["ونفى الكرملين أن تكون كوريا الشمالية قد أرسلت جنودا إلى روسيا."]
+    later = tmp_path / "later.txt"
+    later.write_text("Seoul's spy agency said North Korean troops were sent to Russia.\n", encoding="utf-8")
+    report = json.loads(run("check", later, "--db", db, "-f", "json").stdout)
+    assert report["claims"][0]["verdict"] == "disputed", report["claims"][0]
 
 
 def test_ingest_leaves_out_lines_with_no_words_which_the_store_refuses(db, tmp_path):
