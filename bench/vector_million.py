@@ -104,8 +104,9 @@ def build(args: argparse.Namespace) -> dict[str, object]:
         # 2. real vectors: Store.embed over the first --encoded claims only
         with store.engine.connect() as conn:
             last = int(
-                conn.execute(sa.text("SELECT id FROM claim ORDER BY id LIMIT 1 OFFSET :n"), {"n": args.encoded})
-                .scalar_one()
+                conn.execute(
+                    sa.text("SELECT id FROM claim ORDER BY id LIMIT 1 OFFSET :n"), {"n": args.encoded}
+                ).scalar_one()
             )
         real_read = embed.claims_without_vectors
 
@@ -150,8 +151,17 @@ def build(args: argparse.Namespace) -> dict[str, object]:
 
 def step(label: str, n: int, start: float, cpu: float) -> dict[str, float]:
     seconds = time.perf_counter() - start
-    row = {"n": n, "seconds": seconds, "per_s": n / seconds, "cpu_s": cpu_seconds() - cpu, "load": os.getloadavg()[0]}
-    print(f"{label}: {n:,} in {seconds:.1f} s ({row['per_s']:,.0f}/s, {row['cpu_s']:.1f} CPU-s, load {row['load']:.1f})", flush=True)
+    row = {
+        "n": n,
+        "seconds": seconds,
+        "per_s": n / seconds,
+        "cpu_s": cpu_seconds() - cpu,
+        "load": os.getloadavg()[0],
+    }
+    print(
+        f"{label}: {n:,} in {seconds:.1f} s ({row['per_s']:,.0f}/s, {row['cpu_s']:.1f} CPU-s, load {row['load']:.1f})",
+        flush=True,
+    )
     return row
 
 
@@ -188,15 +198,25 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         first = candidates(store, [queries[0]], registry=registry)
         out["first_query_s"] = time.perf_counter() - start
         assert first[0], "no candidates"
-        fused, encoding = [], []
+        fused, encoding, cpu, words, near = [], [], [], [], []
         for q in queries[1:]:
             start = time.perf_counter()
             vector = encoder.encode([q])
             encoded = time.perf_counter()
+            thread = time.thread_time()
             candidates(store, [q], registry=registry, vectors=vector)
+            cpu.append((time.thread_time() - thread) * 1000)
             done = time.perf_counter()
             fused.append((done - encoded) * 1000)
             encoding.append((encoded - start) * 1000)
+            # the two searches alone (the word index's, the graph's), then re-ranking and fusion take the rest
+            start = time.perf_counter()
+            store.search_many([q], limit=50)
+            words.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            store.search_vectors(vector, limit=20)
+            near.append((time.perf_counter() - start) * 1000)
+        out["graph_recall_at_10"] = graph_recall(store, encoder.encode(queries))
     total = [a + b for a, b in zip(fused, encoding, strict=True)]
     out["retrieval_ms"] = {
         "queries": len(fused),
@@ -205,12 +225,48 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         "with_encoding_p50": percentile(total, 0.5),
         "with_encoding_p95": percentile(total, 0.95),
         "encoding_p50": percentile(encoding, 0.5),
+        "fused_cpu_p50": percentile(cpu, 0.5),
+        "word_search_p50": percentile(words, 0.5),
+        "vector_search_p50": percentile(near, 0.5),
         "load": os.getloadavg()[0],
     }
     print(json.dumps(out["retrieval_ms"]), flush=True)
     out["check"] = check_runs(url, args)
     print(json.dumps(out["check"]), flush=True)
+    done = subprocess.run([sys.executable, "-c", _MEMORY, url, str(ARTICLE)], check=True, capture_output=True)
+    out["check_memory_mb"] = json.loads(done.stdout)
+    print(json.dumps(out["check_memory_mb"]), flush=True)
     return out
+
+
+def graph_recall(store, queries) -> float:  # type: ignore[no-untyped-def]
+    """Recall@10 of the store's vector search (the graph and what is searched beside it) against the exact
+    top 10 over every stored vector."""
+    import numpy as np
+    import sqlalchemy as sa
+
+    best = np.full((len(queries), 10), -2.0, dtype=np.float32)
+    best_ids = np.zeros((len(queries), 10), dtype=np.int64)
+    with store.engine.connect() as conn:
+        after = 0
+        while rows := conn.execute(
+            sa.text(
+                "SELECT seq, claim_id, vector FROM claim_vector WHERE seq > :a ORDER BY seq LIMIT 100000"
+            ),
+            {"a": after},
+        ).all():
+            after = rows[-1][0]
+            ids = np.array([r[1] for r in rows], dtype=np.int64)
+            matrix = np.frombuffer(b"".join(bytes(r[2]) for r in rows), dtype="<f2").reshape(len(rows), -1)
+            scores = queries @ matrix.astype(np.float32).T
+            both = np.concatenate([best, scores], axis=1)
+            both_ids = np.concatenate([best_ids, np.broadcast_to(ids, scores.shape)], axis=1)
+            top = np.argsort(-both, axis=1)[:, :10]
+            best = np.take_along_axis(both, top, axis=1)
+            best_ids = np.take_along_axis(both_ids, top, axis=1)
+        store._vectors.refresh(conn)  # noqa: SLF001
+    found = [{i for i, _ in store._vectors.nearest(q, 10)} for q in queries]  # noqa: SLF001
+    return float(np.mean([len(f & set(e)) / 10 for f, e in zip(found, best_ids, strict=True)]))
 
 
 def check_runs(url: str, args: argparse.Namespace) -> dict[str, float]:
@@ -225,7 +281,18 @@ def check_runs(url: str, args: argparse.Namespace) -> dict[str, float]:
             start = time.perf_counter()
             # through a small parent of its own, which prints the peak RSS of its one child
             done = subprocess.run(
-                [sys.executable, "-c", _MEASURED, claims, "check", str(ARTICLE), "--db", target, "--format", "json"],
+                [
+                    sys.executable,
+                    "-c",
+                    _MEASURED,
+                    claims,
+                    "check",
+                    str(ARTICLE),
+                    "--db",
+                    target,
+                    "--format",
+                    "json",
+                ],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -245,6 +312,25 @@ _MEASURED = (
     "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, file=sys.stderr)\n"
 )
+
+
+# The founding article checked in one process against the database given; prints the process's memory after
+# it: peak RSS, and the resident memory of its own (anonymous) and of mapped files (the graph's pages that
+# searches touched: page cache, shared, given back under memory pressure).
+_MEMORY = """
+import json, sys
+from pathlib import Path
+from claims.checker import check_text
+from claims.match.matcher import StoreMatcher
+from claims.registry import Registry
+from claims.store.db import Store
+from claims.text.read import read_input
+registry = Registry.load()
+with Store.open(sys.argv[1], read_only=True) as store:
+    check_text(read_input(Path(sys.argv[2])), registry, StoreMatcher(store, registry))
+    status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+print(json.dumps({k: int(status[k].split()[0]) / 1024 for k in ("VmHWM", "RssAnon", "RssFile")}))
+"""
 
 
 def main() -> None:

@@ -89,13 +89,17 @@ class _Tokenizer:
     def __init__(self, processor: Any) -> None:
         self._sp = processor
 
-    def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
+    def encode(
+        self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
+    ) -> list[int]:
         ids = self._sp.encode(text, out_type=int)
         if not ids:
             ids = [0]
         elif 0 in ids:
             pieces = self._sp.encode(text, out_type=str)
-            ids = [u for piece, i in zip(pieces, ids, strict=True) for u in ([0] * len(piece) if i == 0 else [i])]
+            ids = [
+                u for piece, i in zip(pieces, ids, strict=True) for u in ([0] * len(piece) if i == 0 else [i])
+            ]
         return [1, *ids, 2] if add_bos and add_eos else ids
 
 

@@ -59,8 +59,8 @@ def test_the_fast_tokenizer_gives_the_ids_of_the_packages_own():
 def test_many_sentences_shared_between_threads_get_the_vectors_each_gets_alone():
     texts = [f"{t} ({n})" for n in range(12) for t in TOKENIZER_CASES]  # more than two threads' chunks
     together = encoder.encode(texts)
-    alone = np.concatenate([encoder.encode([t]) for t in texts[:: 7]])
-    assert np.allclose(together[:: 7], alone, atol=1e-5)
+    alone = np.concatenate([encoder.encode([t]) for t in texts[::7]])
+    assert np.allclose(together[::7], alone, atol=1e-5)
 
 
 def test_the_loaded_encoder_keeps_blas_to_one_thread():

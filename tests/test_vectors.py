@@ -205,14 +205,18 @@ def test_a_store_opened_later_maps_the_graph_and_searches_newer_vectors_beside_i
     meta = graph_store.with_name("claims.db.vectors.json")
     assert json.loads(meta.read_text())["vectors"] == len(CLAIMS)
     with Store.open(f"sqlite:///{graph_store}", read_only=True) as ro:
-        hits = ro.search_vectors(encoder.encode(["Putin pledged closer military cooperation with Pyongyang"]), 2)
+        hits = ro.search_vectors(
+            encoder.encode(["Putin pledged closer military cooperation with Pyongyang"]), 2
+        )
         assert hits[0][0].text == pledge.text
         assert ro.search_vectors(encoder.encode([TROOPS_AR]), 1)[0][0].text == TROOPS_EN.text
         index = ro._vectors
         assert index.viewed and len(index.graph) == len(CLAIMS) and list(index.ids) == [hits[0][0].id]
 
 
-def test_a_writer_puts_the_vectors_newer_than_the_file_into_the_graph_and_writes_it_again(graph_store, registry):
+def test_a_writer_puts_the_vectors_newer_than_the_file_into_the_graph_and_writes_it_again(
+    graph_store, registry
+):
     meta = graph_store.with_name("claims.db.vectors.json")
     pledge = ClaimRecord("تعهد بوتين بتعزيز التعاون العسكري مع بيونغ يانغ", "tass", "2024-12-06")
     with Store.open(f"sqlite:///{graph_store}") as s:

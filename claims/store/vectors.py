@@ -200,7 +200,7 @@ class VectorIndex:
             meta = json.loads(self._meta_path().read_text(encoding="utf-8"))
             if meta.get("model") != encoder.MODEL or meta.get("dim") != encoder.DIM:
                 return
-            graph = _new_graph()
+            graph = _new_graph(lookups=False)
             graph.view(str(self.cache))
             if len(graph) != int(meta["vectors"]):
                 return
@@ -277,7 +277,10 @@ _EXPANSION_ADD = 64
 _EXPANSION_SEARCH = 128
 
 
-def _new_graph() -> Any:
+def _new_graph(*, lookups: bool = True) -> Any:
+    """An empty graph. ``lookups``: keep a table from claim id to node, which adding and removing need; a
+    mapped graph only searches, and building that table reads every node of the file (0.37 against 0.12 s
+    at a million)."""
     from usearch.index import Index
 
     return Index(
@@ -287,6 +290,7 @@ def _new_graph() -> Any:
         connectivity=16,
         expansion_add=_EXPANSION_ADD,
         expansion_search=_EXPANSION_SEARCH,
+        enable_key_lookups=lookups,
     )
 
 
