@@ -7,6 +7,8 @@ SQLite and, when $CLAIMS_TEST_POSTGRES_URL is set, on PostgreSQL (conftest's ``s
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import sqlalchemy as sa
@@ -191,6 +193,36 @@ def test_the_graph_is_kept_beside_the_database_and_brought_up_to_date(graph_stor
             encoder.encode(["Putin pledged closer military cooperation with Pyongyang"]), 1
         )
         assert hits[0][0].source == "tass" and len(s._vectors) == len(CLAIMS) + 1
+
+
+def test_a_store_opened_later_maps_the_graph_and_searches_newer_vectors_beside_it(
+    graph_store, registry, monkeypatch
+):
+    monkeypatch.setattr(vectors, "_RESAVE_SHARE", 10.0)  # the writer leaves the file as it is
+    pledge = ClaimRecord("تعهد بوتين بتعزيز التعاون العسكري مع بيونغ يانغ", "tass", "2024-12-06")
+    with Store.open(f"sqlite:///{graph_store}") as s:
+        s.add_claims([pledge], registry)
+    meta = graph_store.with_name("claims.db.vectors.json")
+    assert json.loads(meta.read_text())["vectors"] == len(CLAIMS)
+    with Store.open(f"sqlite:///{graph_store}", read_only=True) as ro:
+        hits = ro.search_vectors(
+            encoder.encode(["Putin pledged closer military cooperation with Pyongyang"]), 2
+        )
+        assert hits[0][0].text == pledge.text
+        assert ro.search_vectors(encoder.encode([TROOPS_AR]), 1)[0][0].text == TROOPS_EN.text
+        index = ro._vectors
+        assert index.viewed and len(index.graph) == len(CLAIMS) and list(index.ids) == [hits[0][0].id]
+
+
+def test_a_writer_puts_the_vectors_newer_than_the_file_into_the_graph_and_writes_it_again(
+    graph_store, registry
+):
+    meta = graph_store.with_name("claims.db.vectors.json")
+    pledge = ClaimRecord("تعهد بوتين بتعزيز التعاون العسكري مع بيونغ يانغ", "tass", "2024-12-06")
+    with Store.open(f"sqlite:///{graph_store}") as s:
+        s.add_claims([pledge], registry)  # one more than the file's 4: above the share written again
+        assert not s._vectors.viewed and len(s._vectors.ids) == 0
+    assert json.loads(meta.read_text())["vectors"] == len(CLAIMS) + 1
 
 
 def test_a_cache_that_does_not_match_the_database_is_rebuilt(graph_store, tmp_path, registry):
