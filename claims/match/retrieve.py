@@ -71,6 +71,8 @@ W_FUZZ = 0.25
 W_ANCHORS = 0.15
 # Stored claims read by vector for each claim.
 VECTOR_POOL = 20
+#: Candidates in another language whose facts are compared with the claim's: the closest by vector.
+FACTS_POOL = 10
 # The vectors' share of a candidate's score, and the cosine below which a vector adds nothing (unrelated
 # sentences of news in one field are rarely below 0.1 with this encoder).
 W_VECTOR = 0.6
@@ -250,14 +252,25 @@ def _fuse(
     out = []
     for i, (found, extra) in enumerate(zip(words, near_words, strict=True)):
         own = _primary(lang.detect(texts[i]))
-        fused = []
+        scored = []
         for c in (*found, *extra):
             cos = cosine.get((i, c.id))
             if cos is None and c.id in stored:
                 cos = float(np.dot(queries[i], stored[c.id]))
-            same = _primary(c.language) == own
-            # in another language the names, figures and dates both hold stand for the words in common
-            facts = None if same else _facts_in_common(texts[i], own, c.text, c.language)
+            scored.append((c, cos, _primary(c.language) == own))
+        # in another language the names, figures and dates both hold stand for the words in common; read
+        # for the closest few only (reading a statement's facts costs about as much as the rest together)
+        across = sorted(
+            (
+                k
+                for k, (_, cos, same) in enumerate(scored)
+                if not same and cos is not None and cos >= COSINE_FLOOR
+            ),
+            key=lambda k: -(scored[k][1] or 0.0),
+        )[:FACTS_POOL]
+        fused = []
+        for k, (c, cos, same) in enumerate(scored):
+            facts = _facts_in_common(texts[i], own, c.text, c.language) if k in across else None
             score = round(fused_score(c.score, cos, same_language=same, facts=facts), 1)
             if score > 0:  # 0: no word in common and a vector no closer than unrelated sentences
                 fused.append(replace(c, score=score))
