@@ -3,11 +3,13 @@
 Usage::
 
     python bench/build_ar_gold.py [--shared ../shared] [--out artifacts/ar_gold_dev.jsonl]
-                                  [--gold bench/gold/ar_unifiedfc_dev.jsonl] [--second]
+                                  [--gold bench/gold/ar_unifiedfc_dev.jsonl] [--second | --train]
 
 ``--second`` builds the second set instead (``bench/gold/ar_unifiedfc_dev2.jsonl`` ->
 ``artifacts/ar_gold_dev2.jsonl``): lines from other files, annotated the same way, that the rules are not
-developed on; it measures how far the dev figure generalises.
+developed on; it measures how far the dev figure generalises. ``--train`` builds the train split
+(``bench/gold/ar_unifiedfc_train.jsonl`` -> ``artifacts/ar_gold_train.jsonl``): whole articles from files
+used by neither dev set, annotated blind to the rules, for training a model.
 
 The UnifiedFC article text may not be copied into this repository, so the hand annotation in
 ``bench/gold/ar_unifiedfc_dev.jsonl`` stores only offsets and short check prefixes, one object per
@@ -46,6 +48,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "bench" / "gold" / "ar_unifiedfc_dev.jsonl"
 SECOND = REPO / "bench" / "gold" / "ar_unifiedfc_dev2.jsonl"
+TRAIN = REPO / "bench" / "gold" / "ar_unifiedfc_train.jsonl"
+# --second / --train: which offsets file to read and which artifact to write.
+SETS = {
+    "second": (SECOND, "ar_gold_dev2.jsonl"),
+    "train": (TRAIN, "ar_gold_train.jsonl"),
+}
 ROLES = ("source", "cue", "content")
 LINE_CHECK_LEN = 10
 SPAN_CHECK_LEN = 8
@@ -158,20 +166,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--gold", type=Path, default=GOLD, help=f"offsets file (default: {GOLD.relative_to(REPO)})"
     )
-    ap.add_argument(
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument(
         "--second",
-        action="store_true",
+        action="store_const",
+        const="second",
+        dest="set",
         help="build the second set (not developed on) -> artifacts/ar_gold_dev2.jsonl",
     )
+    which.add_argument(
+        "--train",
+        action="store_const",
+        const="train",
+        dest="set",
+        help="build the train split (annotated blind to the rules) -> artifacts/ar_gold_train.jsonl",
+    )
     args = ap.parse_args(argv)
-    if args.second:
-        args.gold = SECOND
+    artifact = "ar_gold_dev.jsonl"
+    if args.set:
+        args.gold, artifact = SETS[args.set]
 
     dataset_dir = args.shared / DATASET
     if not dataset_dir.is_dir():
         print(f"UnifiedFC data not found under {args.shared}; nothing to do.")
         return 0
-    out = args.out or REPO / "artifacts" / ("ar_gold_dev2.jsonl" if args.second else "ar_gold_dev.jsonl")
+    out = args.out or REPO / "artifacts" / artifact
 
     stats: Counter = Counter()
     try:
