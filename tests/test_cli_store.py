@@ -110,6 +110,30 @@ def test_ingest_stores_a_denial_with_its_denying_verb(db, tmp_path):
     assert report["claims"][0]["verdict"] == "disputed", report["claims"][0]
 
 
+def test_ingest_a_directory_goes_on_past_a_bad_article_and_sums_up(db, tmp_path):
+    (tmp_path / "desk" / "older").mkdir(parents=True)
+    (tmp_path / "desk" / "wire.txt").write_text(
+        "North Korea fired a ballistic missile into the sea on Tuesday, Yonhap reported.\n", encoding="utf-8"
+    )
+    (tmp_path / "desk" / "older" / "treaty.txt").write_text(
+        "وقالت وكالة الأنباء المركزية الكورية إن معاهدة الشراكة مع روسيا دخلت حيز التنفيذ.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "desk" / "older" / "scan.txt").write_bytes(b"\x00\x01binary")
+    first = run("ingest", tmp_path / "desk", "--publisher", "reuters", "--db", db)
+    assert first.exit_code == 3  # one article could not be read: said, the others stored
+    assert "scan.txt: contains NUL bytes" in first.stderr
+    assert (
+        first.stdout.splitlines()[-1]
+        == "3 articles, 1 could not be read: 2 claims, 2 added, 0 already stored"
+    )
+    again = run("ingest", tmp_path / "desk", "--publisher", "reuters", "--db", db)
+    assert (
+        again.stdout.splitlines()[-1]
+        == "3 articles, 1 could not be read: 2 claims, 0 added, 2 already stored"
+    )
+
+
 def test_ingest_leaves_out_lines_with_no_words_which_the_store_refuses(db, tmp_path):
     article = tmp_path / "dots.txt"
     article.write_text(

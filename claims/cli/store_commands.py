@@ -25,7 +25,7 @@ from claims.cli.common import (
     load_registry,
     say,
 )
-from claims.errors import UsageError
+from claims.errors import EXIT_INPUT, InputError, UsageError
 from claims.report.visible import visible
 from claims.service import export_reviews, ingest_article, open_store, parse_date
 from claims.text.read import DEFAULT_MAX_BYTES
@@ -239,7 +239,12 @@ def add(
 
 @app.command()
 def ingest(
-    articles: Annotated[list[str], typer.Argument(help="Article files (.txt, .md, .html); '-' reads stdin.")],
+    articles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Article files (.txt, .md, .html), directories of them, WARC files; '-' reads stdin."
+        ),
+    ],
     publisher: Annotated[
         str, typer.Option("--publisher", "-p", help="Registry id of the outlet that published it.")
     ],
@@ -267,25 +272,74 @@ def ingest(
         registry = load_registry(sources)
         if registry.get(publisher) is None and not create_sources:
             raise UsageError(f"--publisher {publisher}: not in the registry (see `claims sources`)")
+        warcs = [name for name in articles if _is_warc(name)]
+        names = (
+            input_paths([name for name in articles if name not in warcs])
+            if len(warcs) < len(articles)
+            else []
+        )
+        failed: list[str] = []
+        totals = [0, 0, 0]  # claims found, added, already stored
         with open_store(db) as store:
-            for name in articles:
-                if _is_warc(name):
-                    _ingest_warc(store, name, registry, publisher, not no_vectors)
+            for name in warcs:
+                _ingest_warc(store, name, registry, publisher, not no_vectors)
+            bar = _ArticlesBar(len(names)) if len(names) > 1 and sys.stderr.isatty() else None
+            for done, name in enumerate(names, start=1):
+                try:
+                    found, result = ingest_article(
+                        store,
+                        name,
+                        registry,
+                        publisher=publisher,
+                        published=published,
+                        url=url,
+                        create_sources=create_sources,
+                        max_bytes=max_bytes,
+                        vectors=not no_vectors,
+                    )
+                except InputError as exc:
+                    if len(names) == 1:
+                        raise
+                    err(exc.message)  # one bad article of many: said, and the others go on
+                    failed.append(name)
                     continue
-                found, result = ingest_article(
-                    store,
-                    name,
-                    registry,
-                    publisher=publisher,
-                    published=published,
-                    url=url,
-                    create_sources=create_sources,
-                    max_bytes=max_bytes,
-                    vectors=not no_vectors,
-                )
-                say(f"{name}: {found} claims, {result.added} added, {result.skipped} already stored")
+                finally:
+                    if bar is not None:
+                        bar.update(done)
+                totals = [totals[0] + found, totals[1] + result.added, totals[2] + result.skipped]
+                if bar is None:
+                    say(f"{name}: {found} claims, {result.added} added, {result.skipped} already stored")
+            if bar is not None:
+                bar.close()
+        if len(names) > 1:
+            none = f", {len(failed)} could not be read" if failed else ""
+            say(
+                f"{len(names)} articles{none}: {totals[0]} claims, {totals[1]} added, "
+                f"{totals[2]} already stored"
+            )
+        if failed:
+            raise typer.Exit(EXIT_INPUT)
 
     guarded(debug, body)
+
+
+class _ArticlesBar:
+    """Articles ingested out of how many, on stderr (a terminal only)."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self._progress = Progress(
+            "ingesting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+        )
+        self._task = self._progress.add_task("ingest", total=total)
+        self._progress.start()
+
+    def update(self, done: int) -> None:
+        self._progress.update(self._task, completed=done)
+
+    def close(self) -> None:
+        self._progress.stop()
 
 
 def _is_warc(name: str) -> bool:
