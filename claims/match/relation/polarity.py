@@ -493,13 +493,6 @@ def confirmation(st: Statement) -> tuple[str, str]:
     return "", ""
 
 
-def unconfirmed(st: Statement) -> str:
-    """The words that make a statement say only that something is not (yet) confirmed, or "": such a
-    statement does not say the thing is false."""
-    kind, words_ = confirmation(st)
-    return words_ if kind == "unconfirmed" else ""
-
-
 def not_confirmed(a: Statement, b: Statement) -> str:
     """What says, on one side, that the thing is not confirmed when the other side neither says so nor
     speaks of confirming it at all («لم تؤكد موسكو …» against a denial or a report), or "": the two take
