@@ -178,7 +178,12 @@ def test_missing_file_is_exit_3(tmp_path, db, db_path, args):
     [
         (["check", "{dir}"], 3, "{dir}: no .txt, .md or .html articles in this directory"),
         (["import", "{dir}"], 3, "{dir}: "),
-        (["ingest", "{dir}", "--publisher", "reuters"], 3, "{dir}: is a directory, not an article file"),
+        # ingest reads a folder's articles, as check does: this one has none
+        (
+            ["ingest", "{dir}", "--publisher", "reuters"],
+            3,
+            "{dir}: no .txt, .md or .html articles in this directory",
+        ),
         (["eval", "attribution", "{dir}"], 3, "{dir}: is a directory"),
         (["eval", "pairs", "{dir}"], 3, "{dir}: is a directory"),
         (
@@ -1435,7 +1440,10 @@ def test_db_upgrade_keeps_a_backup_and_db_downgrade_goes_back(tmp_path, old_db, 
 def test_a_corrupted_page_found_by_check_is_exit_4(tmp_path, db, db_path):
     """A damaged page (here the root of the claim table) is `database disk image is malformed`, exit 4,
     for `check` (one process or several) as for `db stats`; never a report built on half the claims."""
-    assert run("import", generated_records(tmp_path / "some.jsonl", 2000), "--no-vectors", "--db", db).exit_code == 0
+    assert (
+        run("import", generated_records(tmp_path / "some.jsonl", 2000), "--no-vectors", "--db", db).exit_code
+        == 0
+    )
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'claim'").fetchone()
