@@ -57,4 +57,7 @@ def test_train_split_rebuilds_from_shared_with_every_check_passing(tmp_path):
                 if rel[role]:
                     s, e = rel[role]
                     piece = rec["text"][s:e]
-                    assert piece == piece.strip() and (s == 0 or rec["text"][s - 1].isspace()), (rec["id"], role)
+                    assert piece == piece.strip() and (s == 0 or rec["text"][s - 1].isspace()), (
+                        rec["id"],
+                        role,
+                    )

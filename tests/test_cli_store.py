@@ -62,6 +62,32 @@ def test_import_malformed_line_names_it_and_stores_nothing(db, tmp_path):
     assert json.loads(run("db", "stats", "--db", db, "--json").stdout)["claims"] == 0
 
 
+def test_a_fact_check_updated_since_replaces_the_older_rating(db, tmp_path):
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": "https://factcheck.example/kim-train",
+        "datePublished": "2024-11-02",
+        "author": {"@type": "Organization", "name": "AFP Fact Check"},
+        "claimReviewed": "Kim Jong Un travelled to Moscow by train in November 2024",
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Organization", "name": "Social media users"}},
+        "reviewRating": {"@type": "Rating", "alternateName": "Unproven"},
+    }
+    first, later = tmp_path / "review.json", tmp_path / "review-updated.json"
+    first.write_text(json.dumps(review), encoding="utf-8")
+    review["dateModified"] = "2024-11-05"
+    review["reviewRating"]["alternateName"] = "False"
+    later.write_text(json.dumps(review), encoding="utf-8")
+    assert run("import", first, "--db", db, "--create-sources").exit_code == 0
+    result = run("import", later, "--db", db, "--create-sources")
+    assert result.exit_code == 0, result.output
+    assert "0 added, 1 already stored (1 with a newer rating)" in result.stdout
+    with Store.open(db) as store:
+        (stored,) = store.search("Kim Jong Un train Moscow")
+    assert stored.rating == "False"
+    assert "with a newer rating" not in run("import", later, "--db", db, "--create-sources").stdout
+
+
 def test_add_one_claim(db):
     result = run(
         "add",

@@ -51,7 +51,9 @@ def _demo(n: int) -> dict:
 
 @pytest.mark.parametrize("verdict", VERDICTS)
 def test_decide_records_each_verdict(store, verdict):
-    decision = record_decision(store, "  Kim Jong Un said the treaty is in force.  ", verdict, " why ", "  desk ")
+    decision = record_decision(
+        store, "  Kim Jong Un said the treaty is in force.  ", verdict, " why ", "  desk "
+    )
     assert (decision.verdict, decision.note, decision.editor) == (verdict, "why", "desk")
     assert decision.text_hash == text_hash("Kim Jong Un said the treaty is in force.")
     assert decision.created_at.endswith("+00:00")

@@ -126,7 +126,7 @@ def test_importers_a_malformed_line_stores_nothing(tmp_path, registry, store_url
         assert store.stats()["claims"] == 0
         path.write_text(JSONL + "\n", encoding="utf-8")
         assert store.add_claims(read_jsonl(path), registry).added == 3
-        assert store.add_claims(read_jsonl(path), registry) == (0, 3, ())
+        assert store.add_claims(read_jsonl(path), registry) == (0, 3, (), 0)
 
 
 # --- CSV ---------------------------------------------------------------------------------------------
@@ -400,7 +400,7 @@ def test_importers_claimreview_import_into_a_store(tmp_path, registry, store_url
             store.add_claims(read_records(path, registry), registry)
         result = store.add_claims(read_records(path, registry), registry, create_sources=True)
         # two reviews of one claim (same text, claimant, date) are one stored claim: the first review read
-        assert result == (2, 1, ("misbar-com", "example-checker-org"))
+        assert result == (2, 1, ("misbar-com", "example-checker-org"), 0)  # another checker: not an update
         assert store.search("انقطاع الكهرباء في أوروبا")[0].rating == "مضلل"
 
 

@@ -45,7 +45,9 @@ def test_report_validates_with_evidence_and_decisions(validator, registry, tmp_p
         report = check_text(
             InputText(TEXTS["founding"], "a.txt", "utf-8", "txt"), registry, StoreMatcher(store, registry)
         )
-        record_decision(store, report.claims[1].claim.span.text, "corroborated", "TASS and KCNA report it", "desk")
+        record_decision(
+            store, report.claims[1].claim.span.text, "corroborated", "TASS and KCNA report it", "desk"
+        )
         data = report_dict(report, registry, decisions_for_report(store, report))
     assert any(c["evidence"] for c in data["claims"])
     validator.validate(data)

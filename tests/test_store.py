@@ -362,7 +362,7 @@ def test_store_a_file_that_is_not_a_database(tmp_path):
 
 def test_store_add_claims_round_trips_every_field(store, registry):
     result = store.add_claims(AR + EN, registry)
-    assert result == (len(AR) + len(EN), 0, ())
+    assert result == (len(AR) + len(EN), 0, (), 0)
     stored = [store.get(i) for i in range(1, len(AR) + len(EN) + 1)]
     assert [s.text for s in stored] == [r.text for r in AR + EN]
     assert [s.source for s in stored] == [r.source for r in AR + EN]
@@ -378,7 +378,7 @@ def test_store_add_claims_round_trips_every_field(store, registry):
 
 def test_store_reimport_adds_nothing(store, registry):
     store.add_claims(AR + EN, registry)
-    assert store.add_claims(AR + EN, registry) == (0, len(AR) + len(EN), ())
+    assert store.add_claims(AR + EN, registry) == (0, len(AR) + len(EN), (), 0)
     assert store.stats()["claims"] == len(AR) + len(EN)
 
 
@@ -437,7 +437,7 @@ def test_store_create_sources(store, registry):
         ClaimRecord("A video shows a plane on fire over Oman.", "unregistered", publisher="misbar-com")
     ]
     result = store.add_claims(records, registry, create_sources=True)
-    assert result == (1, 0, ("misbar-com",))
+    assert result == (1, 0, ("misbar-com",), 0)
     # known from now on, without the flag
     assert (
         store.add_claims([ClaimRecord("Another claim.", "kcna", publisher="misbar-com")], registry).added == 1
@@ -486,6 +486,7 @@ def test_store_parallel_preparation_stores_the_same_as_inline(tmp_path, registry
                 50,
                 5,
                 (),
+                0,
             )
             results.append([(c.id, c.text, c.published) for c in map(store.get, range(1, 51))])
             assert len(store.search("البيان رقم 17")) > 0

@@ -78,7 +78,9 @@ def test_verdict_min_sources_policy(registry):
 
     evidence = [ev("yonhap", "Yonhap"), ev("reuters", "Reuters"), ev("ap", "AP")]
     assert verdict_for(claim(), "kcna", evidence, registry, Policy(min_sources=3)).label == "corroborated"
-    assert verdict_for(claim(), "kcna", evidence[:2], registry, Policy(min_sources=3)).label == "single-source"
+    assert (
+        verdict_for(claim(), "kcna", evidence[:2], registry, Policy(min_sources=3)).label == "single-source"
+    )
 
 
 def test_verdict_weak_support_does_not_corroborate(registry):

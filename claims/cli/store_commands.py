@@ -106,7 +106,8 @@ def import_(
                     if result.created_sources
                     else ""
                 )
-                say(f"{name}: {result.added} added, {result.skipped} already stored{created}")
+                updated = f" ({result.updated} with a newer rating)" if result.updated else ""
+                say(f"{name}: {result.added} added, {result.skipped} already stored{updated}{created}")
 
     guarded(debug, body)
 

@@ -71,10 +71,20 @@ _CLAIM_COLUMNS = (
 _INDEXES: dict[str, type[fts.SearchIndex]] = {"sqlite": fts.Fts5Index, "postgresql": fts.PostgresIndex}
 
 
+# A fact-check record imported again with another rating by the same fact-checker or at the same review
+# address (the review was updated): the claim stored by an earlier import takes the newer rating. Within one
+# import, and for another fact-checker's review of the same claim, the first review read stays.
+_NEWER_RATING = sa.text(
+    "UPDATE claim SET rating = :r WHERE dedupe_key = :k AND id <= :before AND rating <> :r "
+    "AND (publisher_id = :p OR url = :u)"
+)
+
+
 class ImportResult(NamedTuple):
     added: int
     skipped: int  # already stored (same external id, or same text + source + date)
     created_sources: tuple[str, ...]  # ids created because of ``create_sources=True``
+    updated: int = 0  # already stored, and given the newer fact-check rating the import carried
 
 
 class EmbedResult(NamedTuple):
@@ -283,13 +293,22 @@ class Store:
             tracked(records), batch_size, writer.stamp, document_id, workers, writer.counts_terms
         )
         seen = 0
+        updated = 0
+        stored_before = self._last_claim_id()
 
         def write_batch(conn: Connection, batch: Batch) -> int:
-            nonlocal seen
+            nonlocal seen, updated
             sources.ensure(conn, source_uses(batch.rows, seen, origins))
             before = embed.last_claim_id(conn) if vectors else 0
             added = writer.insert(conn, batch)
             seen += len(batch.rows)
+            rated = [
+                {"k": r.dedupe_key, "r": r.rating, "p": r.publisher_id, "u": r.url, "before": stored_before}
+                for r in batch.rows
+                if r.rating and (r.publisher_id or r.url)
+            ]
+            if rated and added < len(batch.rows):  # a review stored before: the newer rating replaces it
+                updated += conn.execute(_NEWER_RATING, rated).rowcount
             encoded = 0
 
             def step(n: int) -> None:
@@ -312,7 +331,11 @@ class Store:
                 self._index.invalidate()
         if vectors and added:
             self._update_vector_cache()
-        return ImportResult(added, seen - added, tuple(sources.created))
+        return ImportResult(added, seen - added, tuple(sources.created), updated)
+
+    def _last_claim_id(self) -> int:
+        with self._errors(), self.engine.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM claim").scalar_one())
 
     def _update_vector_cache(self) -> None:
         with self._errors(), self.engine.connect() as conn:

@@ -28,9 +28,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "claim_vector",
-        sa.Column(
-            "claim_id", sa.Integer(), sa.ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True
-        ),
+        sa.Column("claim_id", sa.Integer(), sa.ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("model", sa.String(100), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("vector", sa.LargeBinary(), nullable=False),
