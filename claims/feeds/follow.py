@@ -198,9 +198,7 @@ def _read_item(
     owner: str | None = None,
 ) -> None:
     seen = ledger.seen(feed.name, item.guid, item.url)
-    if seen is not None and (seen.fingerprint == item.fingerprint or seen.feed != feed.name):
-        # seen before and unchanged, or listed by another feed too (each feed describes it its own way;
-        # the feed it came from says when it changes): not fetched again
+    if _known(seen, feed, item):
         return
     if owner is None:
         _fetch_item(feed, item, seen, ledger, registry, fetcher, run, vectors)
@@ -211,11 +209,17 @@ def _read_item(
         return
     try:
         seen = ledger.seen(feed.name, item.guid, item.url)  # it may have stored it just before
-        if seen is not None and (seen.fingerprint == item.fingerprint or seen.feed != feed.name):
+        if _known(seen, feed, item):
             return
         _fetch_item(feed, item, seen, ledger, registry, fetcher, run, vectors)
     finally:
         ledger.release_lease(key, owner)
+
+
+def _known(seen: SeenItem | None, feed: Feed, item: Item) -> bool:
+    """Seen before and unchanged, or listed by another feed too (each feed describes it its own way; the
+    feed it came from says when it changes): not fetched again."""
+    return seen is not None and (seen.fingerprint == item.fingerprint or seen.feed != feed.name)
 
 
 def _fetch_item(

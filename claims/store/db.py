@@ -294,12 +294,14 @@ class Store:
         )
         seen = 0
         updated = 0
-        stored_before = self._last_claim_id()
+        stored_before: int | None = None  # the last claim stored before this import
 
         def write_batch(conn: Connection, batch: Batch) -> int:
-            nonlocal seen, updated
+            nonlocal seen, updated, stored_before
             sources.ensure(conn, source_uses(batch.rows, seen, origins))
-            before = embed.last_claim_id(conn) if vectors else 0
+            before = embed.last_claim_id(conn)
+            if stored_before is None:
+                stored_before = before
             added = writer.insert(conn, batch)
             seen += len(batch.rows)
             rated = [
@@ -332,10 +334,6 @@ class Store:
         if vectors and added:
             self._update_vector_cache()
         return ImportResult(added, seen - added, tuple(sources.created), updated)
-
-    def _last_claim_id(self) -> int:
-        with self._errors(), self.engine.connect() as conn:
-            return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM claim").scalar_one())
 
     def _update_vector_cache(self) -> None:
         with self._errors(), self.engine.connect() as conn:

@@ -508,14 +508,14 @@ def negates_a_shared_word(a: Statement, b: Statement) -> bool:
     root, not a name («لم يستهدف» / «استهدف», "did not target" / "targeted"), and the two point opposite
     ways read strictly: the same act said and unsaid, not a negation elsewhere in two different
     statements («لن تقبل بتهديد» / «تعتبره تهديدا»)."""
-    for st, other in ((a, b), (b, a)):
-        firm = _firmly_shared(st, other) - set(st.members)
+    shared_a, shared_b = _firmly_shared(a, b), _firmly_shared(b, a)
+    for st, shared in ((a, shared_a), (b, shared_b)):
+        firm = shared - set(st.members)
         for cue in _negations(st, set()):
             if cue.kind == "debunk":
                 continue
             following = _next_content(st, cue, 1)
             if following and following[0] in firm:
-                shared_a, shared_b = _firmly_shared(a, b), _firmly_shared(b, a)
                 return polarity(a, b, shared_a, shared_b, strict=True).contradicts
     return False
 
